@@ -1,0 +1,45 @@
+// tcs-client's dialogue: login, the seed's menu, and one member per menu option. Runs as one
+// coroutine on the loop; server events arrive through on_event() and are printed at once.
+#pragma once
+
+#include "common/net/client_connection.hpp"
+#include "common/term/terminal.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+
+namespace tcs::client {
+
+class customer_app {
+ public:
+  customer_app(term::terminal& term, std::shared_ptr<client_connection> conn);
+
+  // The whole session. Returns the process exit code: 0 after [7] Salir (or the end of the
+  // input once logged in), 1 when login never succeeded or the connection was lost.
+  boost::asio::awaitable<int> run(std::string host, std::uint16_t port);
+
+ private:
+  // Menu options; each returns when the customer is back at the menu. (self_service.cpp)
+  boost::asio::awaitable<void> change_password();
+  boost::asio::awaitable<void> show_history();
+  boost::asio::awaitable<void> catalogue_and_cart();
+  boost::asio::awaitable<void> request_return();
+  boost::asio::awaitable<void> confirm_shipment();
+  // Option 6: queue, chat, offers. (support_chat.cpp)
+  boost::asio::awaitable<void> contact_executive();
+
+  void on_event(const json::object& event);
+  // Reads a line at the customer's own prompt ("Ana: "). nullopt: input ended or lost.
+  boost::asio::awaitable<std::optional<std::string>> ask();
+  void say(std::string_view text);  // "Asistente: ..."
+
+  term::terminal& term_;
+  std::shared_ptr<client_connection> conn_;
+  std::string first_name_;
+  bool input_ended_ = false;
+  bool connection_lost_ = false;
+};
+
+}  // namespace tcs::client

@@ -1,0 +1,61 @@
+// Frame encoding and incremental decoding.
+#include "common/protocol/frame.hpp"
+
+#include "common/protocol/limits.hpp"
+
+#include <cassert>
+#include <cstdint>
+
+namespace tcs {
+
+std::string encode_frame(std::string_view payload) {
+  assert(!payload.empty() && payload.size() <= max_frame_bytes);
+  const auto n = static_cast<std::uint32_t>(payload.size());
+  std::string frame;
+  frame.reserve(frame_header_bytes + payload.size());
+  frame.push_back(static_cast<char>((n >> 24) & 0xFF));
+  frame.push_back(static_cast<char>((n >> 16) & 0xFF));
+  frame.push_back(static_cast<char>((n >> 8) & 0xFF));
+  frame.push_back(static_cast<char>(n & 0xFF));
+  frame.append(payload);
+  return frame;
+}
+
+void frame_decoder::feed(const char* data, std::size_t size) {
+  if (failed_)
+    return;
+  // Compact lazily so a long-lived connection does not keep consumed bytes around.
+  if (read_pos_ > 0 && read_pos_ == buffer_.size()) {
+    buffer_.clear();
+    read_pos_ = 0;
+  } else if (read_pos_ > max_frame_bytes) {
+    buffer_.erase(0, read_pos_);
+    read_pos_ = 0;
+  }
+  buffer_.append(data, size);
+}
+
+std::optional<frame_decoder::event> frame_decoder::next() {
+  if (failed_)
+    return std::nullopt;
+  if (pending_bytes() < frame_header_bytes)
+    return std::nullopt;
+  const auto* h = reinterpret_cast<const unsigned char*>(buffer_.data() + read_pos_);
+  const std::uint32_t n = (std::uint32_t{h[0]} << 24) | (std::uint32_t{h[1]} << 16) |
+                          (std::uint32_t{h[2]} << 8) | std::uint32_t{h[3]};
+  if (n == 0) {
+    read_pos_ += frame_header_bytes;
+    return event{std::nullopt, errc::empty_frame};
+  }
+  if (n > max_frame_bytes) {
+    failed_ = true;
+    return event{std::nullopt, errc::frame_too_large};
+  }
+  if (pending_bytes() < frame_header_bytes + n)
+    return std::nullopt;
+  event ev{buffer_.substr(read_pos_ + frame_header_bytes, n), std::nullopt};
+  read_pos_ += frame_header_bytes + n;
+  return ev;
+}
+
+}  // namespace tcs

@@ -1,0 +1,55 @@
+// The JSON envelope shared by every message.
+//
+//   request  {"type": T, "id": <int>, ...fields}
+//   reply    {"type": T, "id": <same int>, "ok": true, ...fields}
+//            {"type": T, "id": <same int>, "ok": false, "error": {"code": C, "message": M}}
+//   event    {"type": T, ...fields}            (server-initiated, no "id")
+//
+// parse_message() validates a payload down to "it is an object with a string type"; the
+// field getters report missing_field / invalid_field with the field's name in the message.
+#pragma once
+
+#include "common/protocol/errc.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tcs {
+
+namespace json = boost::json;
+
+// Decodes one frame's payload: UTF-8, JSON, object, string "type".
+result<json::object> parse_message(std::string_view payload);
+
+// Serialises a message and frames it. Throws std::length_error if it exceeds max_frame_bytes.
+std::string encode_message(const json::object& message);
+
+// Field access with precise errors ("Falta el campo \"email\".").
+result<std::string_view> get_string(const json::object& msg, std::string_view key);
+result<std::int64_t> get_int(const json::object& msg, std::string_view key);
+result<bool> get_bool(const json::object& msg, std::string_view key);
+// Absent is fine (nullopt); present with the wrong type is invalid_field.
+result<std::optional<std::string_view>> get_optional_string(const json::object& msg,
+                                                            std::string_view key);
+result<std::optional<std::int64_t>> get_optional_int(const json::object& msg, std::string_view key);
+
+// The request id, if the message carries an integer one.
+std::optional<std::int64_t> request_id(const json::object& msg);
+
+// Envelope builders.
+json::object make_request(std::string_view type, std::int64_t id);
+json::object make_event(std::string_view type);
+json::object make_ok(std::string_view type, std::optional<std::int64_t> id);
+json::object make_error(std::string_view type, std::optional<std::int64_t> id, const failure& f);
+
+// Reads {"ok":false,"error":{...}} back into a failure (for clients). nullopt when ok.
+std::optional<failure> reply_failure(const json::object& reply);
+
+// At most `max_bytes` of `text`, cut on a UTF-8 character boundary, for echoing user input.
+std::string clip_utf8(std::string_view text, std::size_t max_bytes);
+
+}  // namespace tcs

@@ -1,0 +1,76 @@
+// Money, date and label formatting for the terminals.
+#include "common/term/format.hpp"
+
+#include <charconv>
+#include <ctime>
+
+namespace tcs::term {
+
+std::string pesos(std::int64_t amount) {
+  const bool negative = amount < 0;
+  std::uint64_t value =
+      negative ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
+  std::string digits = std::to_string(value);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      grouped.push_back('.');
+    grouped.push_back(digits[i]);
+  }
+  return (negative ? "-$" : "$") + grouped;
+}
+
+std::string local_datetime(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char out[32];
+  std::strftime(out, sizeof out, "%d/%m/%Y %H:%M", &local);
+  return out;
+}
+
+std::string assistant(std::string_view text) {
+  return "Asistente: " + std::string(text);
+}
+
+std::optional<int> parse_choice(std::string_view text, int min, int max) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  if (text.empty())
+    return std::nullopt;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    return std::nullopt;
+  if (value < min || value > max)
+    return std::nullopt;
+  return value;
+}
+
+std::string_view state_name(std::string_view state) {
+  if (state == "paid")
+    return "pagado";
+  if (state == "shipped")
+    return "envío confirmado";
+  if (state == "received")
+    return "recibido";
+  if (state == "returned")
+    return "devolución tramitada";
+  return state;
+}
+
+std::string_view kind_name(std::string_view kind) {
+  if (kind == "purchase")
+    return "compra";
+  if (kind == "sale")
+    return "venta";
+  if (kind == "card")
+    return "carta";
+  if (kind == "pack")
+    return "sobre";
+  return kind;
+}
+
+}  // namespace tcs::term

@@ -1,0 +1,27 @@
+// How both terminals write money, dates and the assistant's lines.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tcs::term {
+
+// Whole pesos with dot thousands separators: 12990 -> "$12.990", -500 -> "-$500".
+std::string pesos(std::int64_t amount);
+
+// Unix seconds as local time "27/08/2024 16:20".
+std::string local_datetime(std::int64_t unix_seconds);
+
+// "Asistente: " + text: how the seed labels everything the service says.
+std::string assistant(std::string_view text);
+
+// A menu answer: an integer in [min, max] with nothing else but surrounding spaces.
+std::optional<int> parse_choice(std::string_view text, int min, int max);
+
+// Spanish names of the wire's enums.
+std::string_view state_name(std::string_view state);  // paid -> "pagado", ...
+std::string_view kind_name(std::string_view kind);    // purchase -> "compra", card -> "carta"
+
+}  // namespace tcs::term

@@ -1,0 +1,64 @@
+// The main() both terminals share: --host/--port flags, one io_context, one terminal and one
+// connection, and the app's coroutine whose result is the exit code.
+#pragma once
+
+#include "common/net/client_connection.hpp"
+#include "common/protocol/limits.hpp"
+#include "common/term/terminal.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+namespace tcs::term {
+
+// App: constructible from (terminal&, shared_ptr<client_connection>), with
+// `awaitable<int> run(std::string host, std::uint16_t port)`.
+template <class App>
+int run_program(int argc, char** argv, std::string_view program, std::string_view description) {
+  namespace po = boost::program_options;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = default_port;
+  po::options_description options(std::string(program) + ": " + std::string(description) +
+                                  "\n\nOptions");
+  options.add_options()("help,h", "show this help")("host", po::value(&host)->default_value(host),
+                                                    "server address")(
+      "port", po::value(&port)->default_value(port), "server port");
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    if (vm.count("help")) {
+      std::cout << options << "\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return 2;
+  }
+
+  boost::asio::io_context ctx{1};
+  int exit_code = 1;
+  terminal term(ctx.get_executor());
+  auto conn = std::make_shared<client_connection>(ctx.get_executor());
+  App app(term, conn);
+  boost::asio::co_spawn(ctx, app.run(host, port), [&](std::exception_ptr e, int code) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        std::cerr << program << ": " << ex.what() << "\n";
+      }
+      code = 1;
+    }
+    exit_code = code;
+    conn->close();
+  });
+  ctx.run();
+  return exit_code;
+}
+
+}  // namespace tcs::term

@@ -1,0 +1,202 @@
+// Readline callback mode on a terminal, plain line reading otherwise.
+#include "common/term/terminal.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+
+namespace tcs::term {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+// Readline's callbacks are plain functions; they reach the one terminal through these.
+std::optional<std::optional<std::string>> completed_line;  // set by on_line: line or EOF
+
+void on_line(char* line) {
+  if (line) {
+    completed_line.emplace(std::string(line));
+    std::free(line);
+  } else {
+    completed_line.emplace(std::nullopt);  // Ctrl-D on an empty line
+  }
+  rl_callback_handler_remove();
+}
+
+// Redisplay for password prompts: the prompt, then one asterisk per character typed.
+void masked_redisplay() {
+  std::string shown = "\r\033[K";
+  shown += rl_display_prompt ? rl_display_prompt : "";
+  shown.append(static_cast<std::size_t>(rl_end), '*');
+  std::fwrite(shown.data(), 1, shown.size(), rl_outstream ? rl_outstream : stdout);
+  std::fflush(rl_outstream ? rl_outstream : stdout);
+}
+
+}  // namespace
+
+struct terminal::impl {
+  explicit impl(asio::any_io_executor ex) : input(ex) {}
+
+  asio::posix::stream_descriptor input;
+  bool input_is_file = false;  // regular files cannot be polled; they are read directly
+  bool at_eof = false;
+  std::string buffered;            // pipe mode: bytes read but not yet returned as lines
+  bool prompt_open = false;        // a prompt is showing and its line is not finished
+  std::string open_prompt;         // the prompt, to redraw it after printing (pipe mode)
+  bool pending_interrupt = false;  // interrupt() arrived while nobody was reading
+  bool reading = false;
+};
+
+terminal::terminal(asio::any_io_executor ex)
+    : impl_(new impl(ex)), interactive_(::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) {
+  int fd = ::dup(STDIN_FILENO);
+  if (fd >= 0)
+    impl_->input.assign(fd);
+  if (interactive_) {
+    rl_catch_sigwinch = 1;
+    rl_readline_name = "tcs";
+  } else {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  }
+}
+
+terminal::~terminal() {
+  if (interactive_)
+    rl_callback_handler_remove();
+  delete impl_;
+}
+
+void terminal::interrupt() {
+  if (impl_->reading) {
+    boost::system::error_code ignored;
+    impl_->input.cancel(ignored);
+  } else {
+    impl_->pending_interrupt = true;
+  }
+}
+
+void terminal::print(std::string_view text) {
+  if (interactive_ && impl_->prompt_open) {
+    // Clear the edited line, print above it, and let readline redraw prompt and text.
+    rl_clear_visible_line();
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+    rl_forced_update_display();
+    return;
+  }
+  if (impl_->prompt_open)
+    std::fputc('\n', stdout);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fputc('\n', stdout);
+  if (impl_->prompt_open)
+    std::fwrite(impl_->open_prompt.data(), 1, impl_->open_prompt.size(), stdout);
+  std::fflush(stdout);
+}
+
+asio::awaitable<read_result> terminal::read_line(std::string prompt, bool secret) {
+  impl& s = *impl_;
+  if (s.pending_interrupt) {
+    s.pending_interrupt = false;
+    co_return read_result{read_status::interrupted, {}};
+  }
+  s.reading = true;
+  s.prompt_open = true;
+  s.open_prompt = prompt;
+  struct reset {
+    impl& s;
+    ~reset() {
+      s.reading = false;
+      s.prompt_open = false;
+    }
+  } reset_on_exit{s};
+
+  if (interactive_) {
+    completed_line.reset();
+    rl_redisplay_function = secret ? masked_redisplay : rl_redisplay;
+    rl_callback_handler_install(prompt.c_str(), on_line);
+    while (!completed_line) {
+      auto [ec] = co_await s.input.async_wait(asio::posix::descriptor_base::wait_read, use_nothrow);
+      if (ec) {
+        // Interrupted: drop the half-typed line and leave the cursor on a fresh line.
+        rl_clear_visible_line();
+        rl_callback_handler_remove();
+        rl_redisplay_function = rl_redisplay;
+        co_return read_result{read_status::interrupted, {}};
+      }
+      rl_callback_read_char();
+    }
+    rl_redisplay_function = rl_redisplay;
+    if (secret)
+      std::fputc('\n', stdout);
+    auto line = std::move(*completed_line);
+    completed_line.reset();
+    if (!line)
+      co_return read_result{read_status::end_of_input, {}};
+    if (!secret && !line->empty())
+      add_history(line->c_str());
+    co_return read_result{read_status::line, std::move(*line)};
+  }
+
+  std::fwrite(prompt.data(), 1, prompt.size(), stdout);
+  std::fflush(stdout);
+  for (;;) {
+    if (auto nl = s.buffered.find('\n'); nl != std::string::npos) {
+      std::string line = s.buffered.substr(0, nl);
+      s.buffered.erase(0, nl + 1);
+      if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+      // Echo what was read so the output is a readable transcript.
+      std::string echo = secret ? std::string(line.size(), '*') : line;
+      std::fwrite(echo.data(), 1, echo.size(), stdout);
+      std::fputc('\n', stdout);
+      std::fflush(stdout);
+      co_return read_result{read_status::line, std::move(line)};
+    }
+    if (s.at_eof) {
+      std::fputc('\n', stdout);
+      if (s.buffered.empty())
+        co_return read_result{read_status::end_of_input, {}};
+      std::string line = std::move(s.buffered);  // a last line without its newline
+      s.buffered.clear();
+      co_return read_result{read_status::line, std::move(line)};
+    }
+    char chunk[4096];
+    if (!s.input_is_file) {
+      auto [ec, n] = co_await s.input.async_read_some(asio::buffer(chunk), use_nothrow);
+      if (ec == asio::error::operation_aborted) {
+        co_return read_result{read_status::interrupted, {}};
+      }
+      if (ec == boost::system::errc::operation_not_permitted) {
+        s.input_is_file = true;  // epoll refuses regular files: read them directly below
+        continue;
+      }
+      if (ec) {
+        s.at_eof = true;
+        continue;
+      }
+      s.buffered.append(chunk, n);
+      continue;
+    }
+    ssize_t n = ::read(s.input.native_handle(), chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      s.at_eof = true;
+      continue;
+    }
+    s.buffered.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace tcs::term

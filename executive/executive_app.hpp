@@ -1,0 +1,39 @@
+// tcs-exec's dialogue: login with TOTP, then a loop of `:` commands and chat lines. Server
+// events (a customer wants to connect, chat lines, offer answers) are printed as they arrive.
+#pragma once
+
+#include "common/net/client_connection.hpp"
+#include "common/term/terminal.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace tcs::executive {
+
+class executive_app {
+ public:
+  executive_app(term::terminal& term, std::shared_ptr<client_connection> conn);
+
+  // The whole session. 0 after :exit (or the end of the input once logged in); 1 when login
+  // never succeeded or the connection was lost.
+  boost::asio::awaitable<int> run(std::string host, std::uint16_t port);
+
+ private:
+  // Runs one `:` command line; false when the executive asked to exit.
+  boost::asio::awaitable<bool> run_command(std::string_view line);
+  // Sends a non-command line to the current customer. (commands.cpp)
+  boost::asio::awaitable<void> send_chat(std::string_view text);
+
+  void on_event(const json::object& event);
+  void say(std::string_view text);
+
+  term::terminal& term_;
+  std::shared_ptr<client_connection> conn_;
+  std::string first_name_;
+  bool connection_lost_ = false;
+};
+
+}  // namespace tcs::executive

@@ -1,0 +1,30 @@
+// Everything the server can be told on its command line, with the defaults --help shows.
+#pragma once
+
+#include "common/protocol/limits.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace tcs {
+
+struct server_config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = default_port;
+  std::string db_path = "tcs.db";
+  bool demo = false;  // load demo data into an empty database
+
+  std::size_t min_password_length = 8;  // OWASP ASVS 5: at least 8 characters
+  std::size_t hash_threads = 2;         // Argon2id workers; each uses 64 MiB while hashing
+
+  // Connections beyond this are refused with a `busy` error instead of hanging.
+  std::size_t max_connections = 20000;
+  // A peer that stops reading is disconnected once this much is queued for it, so one slow
+  // reader cannot grow the server's memory without bound.
+  std::size_t max_outbound_bytes = 1 << 20;
+  // A connection must log in within this time (seconds), or it is closed.
+  std::int64_t login_timeout_s = 30;
+};
+
+}  // namespace tcs

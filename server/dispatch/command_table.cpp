@@ -1,0 +1,14 @@
+// The server's complete command table, assembled from every area.
+#include "server/dispatch/areas.hpp"
+#include "server/dispatch/dispatcher.hpp"
+
+namespace tcs {
+
+std::vector<command> all_commands() {
+  std::vector<command> table;
+  for (auto area : {session_commands()})
+    table.insert(table.end(), area.begin(), area.end());
+  return table;
+}
+
+}  // namespace tcs

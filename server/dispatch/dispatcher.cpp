@@ -1,0 +1,152 @@
+// Request validation and dispatch.
+#include "server/dispatch/dispatcher.hpp"
+
+#include "server/log/console.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <stdexcept>
+
+namespace tcs {
+
+namespace {
+
+bool has_kind(const json::value& v, field_kind kind) {
+  switch (kind) {
+    case field_kind::string:
+      return v.is_string();
+    case field_kind::integer:
+      return v.is_int64() ||
+             (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX));
+    case field_kind::boolean:
+      return v.is_bool();
+    case field_kind::array:
+      return v.is_array();
+    case field_kind::object:
+      return v.is_object();
+  }
+  return false;
+}
+
+std::string_view kind_name(field_kind kind) {
+  switch (kind) {
+    case field_kind::string:
+      return "un texto";
+    case field_kind::integer:
+      return "un número entero";
+    case field_kind::boolean:
+      return "true o false";
+    case field_kind::array:
+      return "una lista";
+    case field_kind::object:
+      return "un objeto";
+  }
+  return "";
+}
+
+result<void> check_access(const peer& caller, access who) {
+  if (who == access::handshake) {
+    if (caller.greeted)
+      return failure{errc::invalid_state, "El saludo ya se hizo."};
+    return {};
+  }
+  if (!caller.greeted)
+    return failure{errc::hello_required};
+  switch (who) {
+    case access::handshake:
+    case access::anyone:
+      return {};
+    case access::guest:
+      if (caller.who != role::guest)
+        return failure{errc::already_authenticated};
+      return {};
+    case access::authenticated:
+      if (caller.who == role::guest)
+        return failure{errc::not_authenticated};
+      return {};
+    case access::customer:
+      if (caller.who == role::guest)
+        return failure{errc::not_authenticated};
+      if (caller.who != role::customer)
+        return failure{errc::forbidden, "Solo los clientes pueden hacer esta solicitud."};
+      return {};
+    case access::executive:
+      if (caller.who == role::guest)
+        return failure{errc::not_authenticated};
+      if (caller.who != role::executive)
+        return failure{errc::forbidden, "Solo los ejecutivos pueden hacer esta solicitud."};
+      return {};
+  }
+  return failure{errc::internal};
+}
+
+}  // namespace
+
+dispatcher::dispatcher(std::vector<command> table) : table_(std::move(table)) {
+  for (const command& c : table_) {
+    if (!by_type_.emplace(c.type, &c).second)
+      throw std::logic_error("duplicate command type: " + std::string(c.type));
+  }
+}
+
+result<const command*> dispatcher::check(const peer& caller, const json::object& request) const {
+  auto type = get_string(request, "type");
+  if (!type)
+    return type.error();
+  if (!request.contains("id"))
+    return failure{errc::missing_field, "Falta el campo \"id\"."};
+  if (!request_id(request))
+    return failure{errc::invalid_field, "El campo \"id\" debe ser un número entero."};
+  auto it = by_type_.find(*type);
+  if (it == by_type_.end())
+    return failure{errc::unknown_type,
+                   "Tipo de mensaje desconocido: \"" + clip_utf8(*type, 40) + "\"."};
+  const command* cmd = it->second;
+  if (auto ok = check_access(caller, cmd->who); !ok)
+    return ok.error();
+  for (const field_spec& f : cmd->fields) {
+    const json::value* v = request.if_contains(f.name);
+    if (!v) {
+      if (f.required)
+        return failure{errc::missing_field, "Falta el campo \"" + std::string(f.name) + "\"."};
+      continue;
+    }
+    if (!has_kind(*v, f.kind))
+      return failure{errc::invalid_field, "El campo \"" + std::string(f.name) + "\" debe ser " +
+                                              std::string(kind_name(f.kind)) + "."};
+  }
+  return cmd;
+}
+
+boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& server,
+                                                                 std::shared_ptr<peer> caller,
+                                                                 std::string_view payload) const {
+  auto parsed = parse_message(payload);
+  if (!parsed)
+    co_return outcome{make_error("error", std::nullopt, parsed.error())};
+  const json::object& request = *parsed;
+  const auto id = request_id(request);
+  const std::string type(request.at("type").get_string());
+
+  auto cmd = check(*caller, request);
+  if (!cmd)
+    co_return outcome{make_error(type, id, cmd.error())};
+
+  request_context ctx{server, caller, request};
+  result<json::object> body = failure{errc::internal};
+  try {
+    body = co_await (*cmd)->handler(ctx);
+  } catch (const std::exception& e) {
+    log::error("request \"" + type + "\" from " + caller->remote_address + " failed: " + e.what());
+    body = failure{errc::internal};
+  }
+  if (!body)
+    co_return outcome{make_error(type, id, body.error()), ctx.close_after_reply};
+  // Envelope first, so a human reading the wire sees type, id and ok at the start.
+  json::object reply = make_ok(type, id);
+  for (auto& field : *body)
+    reply.emplace(field.key(), std::move(field.value()));
+  co_return outcome{std::move(reply), ctx.close_after_reply};
+}
+
+}  // namespace tcs

@@ -1,0 +1,43 @@
+// What the dispatcher and the services' callers know about a connection: an identity and a
+// mailbox. The network layer (server/net/session.hpp) implements it; nothing here does I/O.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace tcs {
+
+enum class role : std::uint8_t { guest, customer, executive };
+
+class peer {
+ public:
+  virtual ~peer() = default;
+
+  // Queues one encoded frame. Never does I/O and never suspends, so it is safe to call while
+  // fanning out to many peers. Frames are shared, not copied, between receivers. Ignored once
+  // the peer is stopped.
+  virtual void deliver(std::shared_ptr<const std::string> frame) = 0;
+
+  // Sends what is already queued, then closes. Idempotent.
+  virtual void close_after_flush() = 0;
+
+  // Closes now; queued frames are dropped. Idempotent. Teardown (leaving the queue and the
+  // chat, telling the other party) happens exactly once, whichever side calls it.
+  virtual void stop() = 0;
+
+  virtual bool is_open() const = 0;
+
+  std::uint64_t id = 0;        // unique for the life of the process
+  std::string remote_address;  // "127.0.0.1:51234", for logs
+  bool greeted = false;        // the hello exchange is done
+  role who = role::guest;
+  std::int64_t account_id = 0;  // customers.id or executives.id once logged in
+  std::string name;             // display name ("Ana Rojas")
+  std::string email;
+
+  // "Ana" from "Ana Rojas": how terminals greet and label chat lines.
+  std::string first_name() const { return name.substr(0, name.find(' ')); }
+};
+
+}  // namespace tcs

@@ -1,0 +1,73 @@
+// The state every handler shares: configuration, the database and its repositories, the
+// password pool, and a non-owning registry of connected peers. Touched only on the loop thread.
+#pragma once
+
+#include "common/protocol/message.hpp"
+#include "server/config.hpp"
+#include "server/dispatch/peer.hpp"
+#include "server/security/password_pool.hpp"
+#include "server/store/accounts_repository.hpp"
+#include "server/store/database.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace tcs {
+
+class server_state {
+ public:
+  server_state(server_config config, store::database& db, security::password_pool& passwords);
+
+  const server_config& config() const noexcept { return config_; }
+  store::database& db() noexcept { return db_; }
+  store::accounts_repository& accounts() noexcept { return accounts_; }
+  security::password_pool& passwords() noexcept { return passwords_; }
+
+  // Unix seconds. Replaceable so tests can move time.
+  std::int64_t now() const { return clock_(); }
+  void set_clock(std::function<std::int64_t()> clock) { clock_ = std::move(clock); }
+
+  // Connection registry. joined on accept, left exactly once from the peer's teardown.
+  void join(const std::shared_ptr<peer>& p);
+  void leave(peer& p);
+  std::size_t connection_count() const noexcept { return peers_.size(); }
+
+  // Marks `p` as logged in as (role, account). False if that account already has a session.
+  bool log_in(peer& p, role r, std::int64_t account_id, std::string name, std::string email);
+  std::size_t customers_online() const noexcept { return customers_.size(); }
+  std::size_t executives_online() const noexcept { return executives_.size(); }
+  std::shared_ptr<peer> customer_peer(std::int64_t customer_id) const;
+  std::shared_ptr<peer> executive_peer(std::int64_t executive_id) const;
+
+  // A snapshot of the live peers, in connection order; safe to iterate while delivering.
+  std::vector<std::shared_ptr<peer>> snapshot() const;
+
+  // Encodes once and queues to one peer.
+  static void send(peer& p, const json::object& message);
+
+  // Stop accepting is the listener's job; this tells every peer and closes them after their
+  // queues drain.
+  void shut_down(std::string_view reason);
+  bool shutting_down() const noexcept { return shutting_down_; }
+  // Runs `done` once no peer is left (at once if none is). For the end of a shutdown.
+  void when_all_gone(std::function<void()> done);
+
+ private:
+  server_config config_;
+  store::database& db_;
+  store::accounts_repository accounts_;
+  security::password_pool& passwords_;
+  std::function<std::int64_t()> clock_;
+  bool shutting_down_ = false;
+  std::function<void()> all_gone_;
+
+  std::map<std::uint64_t, std::weak_ptr<peer>> peers_;                // by peer id
+  std::unordered_map<std::int64_t, std::weak_ptr<peer>> customers_;   // by customers.id
+  std::unordered_map<std::int64_t, std::weak_ptr<peer>> executives_;  // by executives.id
+};
+
+}  // namespace tcs

@@ -1,0 +1,34 @@
+// Argon2id hashing off the event loop: a small thread pool whose results resume the caller's
+// coroutine back on the caller's executor (the loop), so a login never stalls other users.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace tcs::security {
+
+class password_pool {
+ public:
+  explicit password_pool(std::size_t threads);
+  ~password_pool();
+
+  password_pool(const password_pool&) = delete;
+  password_pool& operator=(const password_pool&) = delete;
+
+  // Constant-time verification (libsodium) on a worker thread.
+  boost::asio::awaitable<bool> verify(std::string hash, std::string password);
+
+  // A fresh Argon2id hash on a worker thread. Throws if libsodium runs out of memory.
+  boost::asio::awaitable<std::string> hash(std::string password);
+
+  // Waits for running jobs and joins the workers. Idempotent.
+  void stop();
+
+ private:
+  boost::asio::thread_pool pool_;
+};
+
+}  // namespace tcs::security

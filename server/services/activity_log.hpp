@@ -1,0 +1,40 @@
+// The activity log: every customer request and every executive action, with time, actor and
+// outcome (feeds the executive's `:history` and `:details`). Sans-io.
+//
+// Contract: record() appends one row, durable when it returns (one auto-committed INSERT, or
+// part of the caller's write_transaction). `detail` is clipped to max_activity_detail_bytes on
+// a UTF-8 boundary so echoed user text cannot grow the log without bound. Reads are newest
+// first.
+#pragma once
+
+#include "server/store/activity_repository.hpp"
+#include "server/store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace tcs::services {
+
+inline constexpr std::size_t max_activity_detail_bytes = 500;
+
+class activity_log {
+ public:
+  explicit activity_log(store::database& db) : db_(db) {}
+
+  // actor_role: "customer" | "executive" | "system" | "admin". outcome: "ok" or an error code
+  // name (code_name(errc)). Returns the entry's id.
+  std::int64_t record(std::int64_t at, std::string_view actor_role,
+                      std::optional<std::int64_t> actor_id, std::optional<std::int64_t> customer_id,
+                      std::string_view action, std::string_view detail, std::string_view outcome);
+
+  std::vector<store::activity_record> for_customer(
+      std::int64_t customer_id, std::optional<std::int64_t> limit = std::nullopt);
+  std::optional<store::activity_record> last_for_customer(std::int64_t customer_id);
+
+ private:
+  store::database& db_;
+};
+
+}  // namespace tcs::services

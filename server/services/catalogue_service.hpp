@@ -1,0 +1,79 @@
+// The catalogue: listing and lookup, the store buying a card from a customer (`:buy`), and
+// publishing a held unit for sale (`:publish`). Sans-io.
+//
+// Held units and publishing (the seed: ":publish pone una carta a la venta por el precio del
+// catálogo; si no se tienen registros de esa carta se debe especificar un precio"):
+// - record_sale() is an accepted `:buy`: one operation of kind "sale", state "paid", one line
+//   (the card x 1 at the price paid to the customer), a "paid" timeline event, and held + 1.
+//   If no product has that name, the card is created: kind "card", stock 0, held 1, *unlisted*
+//   (not in the customers' catalogue), with the price paid as a placeholder price.
+// - publish() moves one held unit to stock (held - 1, stock + 1):
+//   * a listed product keeps its catalogue price; a price given is ignored and the outcome
+//     says so (price_ignored);
+//   * an unlisted product (the catalogue "has no record" of it) needs a price: it becomes
+//     listed at that price; without one: missing_field;
+//   * no held unit: invalid_state; no product by that name at all: not_found (the store has
+//     nothing to publish; it must `:buy` the card first).
+// Every write runs in one write_transaction committed before returning. Card names are
+// trimmed of surrounding spaces and matched case-insensitively (ASCII letters).
+#pragma once
+
+#include "common/protocol/errc.hpp"
+#include "server/store/catalogue_repository.hpp"
+#include "server/store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace tcs::services {
+
+inline constexpr std::size_t max_product_name_bytes = 100;  // longest real card names ~60
+inline constexpr std::int64_t max_price = 100'000'000;      // whole pesos; stops typos like 1e12
+
+enum class catalogue_scope {
+  customer,   // listed products only (what customers may buy)
+  executive,  // everything, including unlisted cards that only have held units
+};
+
+struct publish_outcome {
+  store::product_record product;  // after publishing
+  bool newly_listed = false;      // it was unlisted and now has a catalogue price
+  bool price_ignored = false;     // a price was given for a listed product and not used
+};
+
+struct sale_outcome {
+  std::int64_t operation_id = 0;
+  store::product_record product;  // after held + 1
+  bool new_product = false;       // the card was unknown and was created unlisted
+};
+
+class catalogue_service {
+ public:
+  explicit catalogue_service(store::database& db) : db_(db) {}
+
+  // Ordered by name (case-insensitive).
+  std::vector<store::product_record> list(catalogue_scope scope = catalogue_scope::customer);
+  // Case-insensitive exact name; includes unlisted products.
+  std::optional<store::product_record> find(std::string_view name);
+
+  result<publish_outcome> publish(std::string_view card_name, std::optional<std::int64_t> price);
+
+  // `actor` is the display name recorded in the timeline (the executive's name).
+  // not_found if the customer or the executive does not exist.
+  result<sale_outcome> record_sale(std::int64_t customer_id, std::int64_t executive_id,
+                                   std::string_view card_name, std::int64_t price, std::int64_t now,
+                                   std::string_view actor);
+
+ private:
+  store::database& db_;
+};
+
+// The name with surrounding ASCII whitespace removed; invalid_field if it is then empty or
+// longer than max_product_name_bytes.
+result<std::string_view> normalize_product_name(std::string_view name);
+// invalid_field unless 1 <= price <= max_price.
+result<void> check_price(std::int64_t price);
+
+}  // namespace tcs::services

@@ -1,0 +1,100 @@
+// The activity log and the chat transcript in SQLite.
+#include "server/store/activity_repository.hpp"
+
+#include <algorithm>
+
+namespace tcs::store {
+namespace {
+
+void bind_optional(SQLite::Statement& q, int index, std::optional<std::int64_t> value) {
+  if (value) {
+    q.bind(index, *value);
+  } else {
+    q.bind(index);
+  }
+}
+
+std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
+  if (c.isNull()) {
+    return std::nullopt;
+  }
+  return c.getInt64();
+}
+
+// SQLite: a negative LIMIT means no limit.
+std::int64_t sql_limit(std::optional<std::int64_t> limit) {
+  return limit ? *limit : -1;
+}
+
+}  // namespace
+
+std::int64_t activity_repository::append(std::int64_t at, std::string_view actor_role,
+                                         std::optional<std::int64_t> actor_id,
+                                         std::optional<std::int64_t> customer_id,
+                                         std::string_view action, std::string_view detail,
+                                         std::string_view outcome) {
+  SQLite::Statement q(db_.sql(),
+                      "INSERT INTO activity (at, actor_role, actor_id, customer_id, action, "
+                      "detail, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, at);
+  q.bind(2, std::string(actor_role));
+  bind_optional(q, 3, actor_id);
+  bind_optional(q, 4, customer_id);
+  q.bind(5, std::string(action));
+  q.bind(6, std::string(detail));
+  q.bind(7, std::string(outcome));
+  q.exec();
+  return db_.sql().getLastInsertRowid();
+}
+
+std::vector<activity_record> activity_repository::for_customer(std::int64_t customer_id,
+                                                               std::optional<std::int64_t> limit) {
+  SQLite::Statement q(db_.sql(),
+                      "SELECT id, at, actor_role, actor_id, customer_id, action, detail, outcome "
+                      "FROM activity WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?");
+  q.bind(1, customer_id);
+  q.bind(2, sql_limit(limit));
+  std::vector<activity_record> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                   optional_int(q.getColumn(3)), optional_int(q.getColumn(4)),
+                   q.getColumn(5).getString(), q.getColumn(6).getString(),
+                   q.getColumn(7).getString()});
+  }
+  return out;
+}
+
+std::int64_t chat_repository::append(std::int64_t customer_id, std::int64_t executive_id,
+                                     std::string_view sender_role, std::string_view text,
+                                     std::int64_t at) {
+  SQLite::Statement q(db_.sql(),
+                      "INSERT INTO chat_messages (customer_id, executive_id, sender_role, text, "
+                      "at) VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, customer_id);
+  q.bind(2, executive_id);
+  q.bind(3, std::string(sender_role));
+  q.bind(4, std::string(text));
+  q.bind(5, at);
+  q.exec();
+  return db_.sql().getLastInsertRowid();
+}
+
+std::vector<chat_message_record> chat_repository::for_customer(std::int64_t customer_id,
+                                                               std::optional<std::int64_t> limit) {
+  SQLite::Statement q(db_.sql(),
+                      "SELECT id, customer_id, executive_id, sender_role, text, at "
+                      "FROM chat_messages WHERE customer_id = ? ORDER BY at DESC, id DESC "
+                      "LIMIT ?");
+  q.bind(1, customer_id);
+  q.bind(2, sql_limit(limit));
+  std::vector<chat_message_record> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+                   q.getColumn(3).getString(), q.getColumn(4).getString(),
+                   q.getColumn(5).getInt64()});
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace tcs::store

@@ -1,0 +1,187 @@
+// The SQLite connection, its settings, the schema migrations and write transactions.
+#include "server/store/database.hpp"
+
+#include <array>
+#include <stdexcept>
+
+namespace tcs::store {
+namespace {
+
+constexpr int busy_timeout_ms = 5000;  // a writer waits this long for another writer's lock
+
+// Migration steps, applied in order; step N leaves the schema at user_version N. Never edit a
+// step that has shipped: append a new one.
+//
+// Notes on the schema:
+// - Emails are stored ASCII-lower-case and compared with COLLATE NOCASE.
+// - products.listed = 0 marks a card the store bought from a customer (`:buy`) but never
+//   published: it has held units and a placeholder price, and is not in the customers'
+//   catalogue until `:publish` gives it a price.
+// - operation_events is the timeline of an operation: every state it reached, when, and the
+//   display name of who made the change.
+constexpr std::array migrations = {
+    // 1: everything.
+    R"sql(
+CREATE TABLE customers (
+  id            INTEGER PRIMARY KEY,
+  email         TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+  name          TEXT    NOT NULL,
+  password_hash TEXT    NOT NULL,
+  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE executives (
+  id             INTEGER PRIMARY KEY,
+  email          TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+  name           TEXT    NOT NULL,
+  password_hash  TEXT    NOT NULL,
+  totp_secret    TEXT    NOT NULL,
+  last_totp_step INTEGER NOT NULL DEFAULT -1,
+  disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at     INTEGER NOT NULL
+);
+
+CREATE TABLE products (
+  id     INTEGER PRIMARY KEY,
+  name   TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+  kind   TEXT    NOT NULL CHECK (kind IN ('card', 'pack')),
+  price  INTEGER NOT NULL CHECK (price > 0),
+  stock  INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0),
+  held   INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+  listed INTEGER NOT NULL DEFAULT 1 CHECK (listed IN (0, 1))
+);
+
+CREATE TABLE operations (
+  id           INTEGER PRIMARY KEY,
+  customer_id  INTEGER NOT NULL REFERENCES customers (id),
+  kind         TEXT    NOT NULL CHECK (kind IN ('purchase', 'sale')),
+  state        TEXT    NOT NULL CHECK (state IN ('paid', 'shipped', 'received', 'returned')),
+  created_at   INTEGER NOT NULL,
+  executive_id INTEGER NULL REFERENCES executives (id)
+);
+CREATE INDEX operations_by_customer ON operations (customer_id, created_at);
+
+CREATE TABLE operation_lines (
+  operation_id INTEGER NOT NULL REFERENCES operations (id),
+  product_id   INTEGER NOT NULL REFERENCES products (id),
+  quantity     INTEGER NOT NULL CHECK (quantity > 0),
+  unit_price   INTEGER NOT NULL CHECK (unit_price >= 0),
+  PRIMARY KEY (operation_id, product_id)
+) WITHOUT ROWID;
+
+CREATE TABLE operation_events (
+  id           INTEGER PRIMARY KEY,
+  operation_id INTEGER NOT NULL REFERENCES operations (id),
+  state        TEXT    NOT NULL CHECK (state IN ('paid', 'shipped', 'received', 'returned')),
+  at           INTEGER NOT NULL,
+  actor        TEXT    NOT NULL
+);
+CREATE INDEX operation_events_by_operation ON operation_events (operation_id, at);
+
+CREATE TABLE activity (
+  id          INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  actor_role  TEXT    NOT NULL CHECK (actor_role IN ('customer', 'executive', 'system', 'admin')),
+  actor_id    INTEGER NULL,
+  customer_id INTEGER NULL REFERENCES customers (id),
+  action      TEXT    NOT NULL,
+  detail      TEXT    NOT NULL DEFAULT '',
+  outcome     TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX activity_by_customer ON activity (customer_id, at);
+
+CREATE TABLE chat_messages (
+  id           INTEGER PRIMARY KEY,
+  customer_id  INTEGER NOT NULL REFERENCES customers (id),
+  executive_id INTEGER NOT NULL REFERENCES executives (id),
+  sender_role  TEXT    NOT NULL CHECK (sender_role IN ('customer', 'executive')),
+  text         TEXT    NOT NULL,
+  at           INTEGER NOT NULL
+);
+CREATE INDEX chat_messages_by_customer ON chat_messages (customer_id, at);
+)sql",
+};
+
+int read_user_version(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+}  // namespace
+
+database::database(const std::string& path)
+    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms) {
+  db_.exec("PRAGMA foreign_keys = ON");
+  // WAL is persistent in the file; an in-memory database answers "memory" and stays so.
+  (void)db_.execAndGet("PRAGMA journal_mode = WAL").getString();
+  db_.exec("PRAGMA synchronous = FULL");
+  migrate();
+}
+
+int database::latest_schema_version() {
+  return static_cast<int>(migrations.size());
+}
+
+int database::schema_version() {
+  return read_user_version(db_);
+}
+
+bool database::is_empty() {
+  return db_.execAndGet(
+                "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM "
+                "executives) + (SELECT count(*) FROM products)")
+             .getInt64() == 0;
+}
+
+void database::migrate() {
+  const int latest = latest_schema_version();
+  if (read_user_version(db_) == latest) {
+    return;
+  }
+  write_transaction tx(*this);
+  // Re-read under the write lock: another process may have migrated meanwhile.
+  const int current = read_user_version(db_);
+  if (current > latest) {
+    throw std::runtime_error("database schema version " + std::to_string(current) +
+                             " is newer than this program's (" + std::to_string(latest) + ")");
+  }
+  for (int step = current; step < latest; ++step) {
+    db_.exec(migrations[static_cast<std::size_t>(step)]);
+  }
+  // PRAGMA takes no bound parameters; the value is our own integer, not user data.
+  db_.exec("PRAGMA user_version = " + std::to_string(latest));
+  tx.commit();
+}
+
+write_transaction::write_transaction(database& db) : db_(db), nested_(db.transaction_depth_ > 0) {
+  db_.db_.exec(nested_ ? "SAVEPOINT tcs_nested" : "BEGIN IMMEDIATE");
+  ++db_.transaction_depth_;
+}
+
+write_transaction::~write_transaction() {
+  if (done_) {
+    return;
+  }
+  --db_.transaction_depth_;
+  try {
+    if (nested_) {
+      db_.db_.exec("ROLLBACK TO tcs_nested");
+      db_.db_.exec("RELEASE tcs_nested");
+    } else {
+      db_.db_.exec("ROLLBACK");
+    }
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; SQLite has
+                   // already rolled back if the statement itself failed.
+  }
+}
+
+void write_transaction::commit() {
+  if (done_) {
+    throw std::logic_error("write_transaction committed twice");
+  }
+  db_.db_.exec(nested_ ? "RELEASE tcs_nested" : "COMMIT");
+  done_ = true;
+  --db_.transaction_depth_;
+}
+
+}  // namespace tcs::store
