@@ -23,5 +23,7 @@ std::optional<int> parse_choice(std::string_view text, int min, int max);
 // Spanish names of the wire's enums.
 std::string_view state_name(std::string_view state);  // paid -> "pagado", ...
 std::string_view kind_name(std::string_view kind);    // purchase -> "compra", card -> "carta"
+// Activity-log actions (see docs/protocol.md, "Activity actions"): login -> "inicio de sesión".
+std::string_view activity_label(std::string_view action);
 
 }  // namespace tcs::term

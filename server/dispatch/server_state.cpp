@@ -27,6 +27,9 @@ server_state::server_state(server_config config, store::database& db,
       db_(db),
       accounts_(db),
       passwords_(passwords),
+      catalogue_(db),
+      orders_(db),
+      activity_(db),
       clock_(system_now) {}
 
 void server_state::join(const std::shared_ptr<peer>& p) {
@@ -47,6 +50,7 @@ void server_state::leave(peer& p) {
     if (!owner || owner.get() == &p)
       registry.erase(it);
   }
+  record(p, "logout", "", "ok");
   log::console(std::string(role_word(p.who)) + " " + p.name + " desconectado.");
 }
 
@@ -62,6 +66,7 @@ bool server_state::log_in(peer& p, role r, std::int64_t account_id, std::string 
   p.account_id = account_id;
   p.name = std::move(name);
   p.email = std::move(email);
+  record(p, "login", p.remote_address, "ok");
   log::console(std::string(role_word(r)) + " " + p.name + " conectado.");
   return true;
 }
@@ -106,6 +111,14 @@ void server_state::shut_down(std::string_view reason) {
 }  // namespace tcs
 
 namespace tcs {
+
+void server_state::record(const peer& actor, std::string_view action, std::string_view detail,
+                          std::string_view outcome, std::optional<std::int64_t> customer_id) {
+  const bool is_customer = actor.who == role::customer;
+  activity_.record(now(), is_customer ? "customer" : "executive", actor.account_id,
+                   is_customer ? std::optional<std::int64_t>(actor.account_id) : customer_id,
+                   action, detail, outcome);
+}
 
 void server_state::when_all_gone(std::function<void()> done) {
   if (peers_.empty()) {

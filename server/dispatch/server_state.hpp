@@ -6,6 +6,9 @@
 #include "server/config.hpp"
 #include "server/dispatch/peer.hpp"
 #include "server/security/password_pool.hpp"
+#include "server/services/activity_log.hpp"
+#include "server/services/catalogue_service.hpp"
+#include "server/services/orders_service.hpp"
 #include "server/store/accounts_repository.hpp"
 #include "server/store/database.hpp"
 
@@ -26,6 +29,16 @@ class server_state {
   store::database& db() noexcept { return db_; }
   store::accounts_repository& accounts() noexcept { return accounts_; }
   security::password_pool& passwords() noexcept { return passwords_; }
+  services::catalogue_service& catalogue() noexcept { return catalogue_; }
+  services::orders_service& orders() noexcept { return orders_; }
+  services::activity_log& activity() noexcept { return activity_; }
+
+  // Appends to the activity log on behalf of a logged-in peer: actor = the peer; the customer
+  // concerned = the peer itself for customers, `customer_id` for executives. outcome is "ok" or
+  // an error code name.
+  void record(const peer& actor, std::string_view action, std::string_view detail,
+              std::string_view outcome = "ok",
+              std::optional<std::int64_t> customer_id = std::nullopt);
 
   // Unix seconds. Replaceable so tests can move time.
   std::int64_t now() const { return clock_(); }
@@ -61,6 +74,9 @@ class server_state {
   store::database& db_;
   store::accounts_repository accounts_;
   security::password_pool& passwords_;
+  services::catalogue_service catalogue_;
+  services::orders_service orders_;
+  services::activity_log activity_;
   std::function<std::int64_t()> clock_;
   bool shutting_down_ = false;
   std::function<void()> all_gone_;
