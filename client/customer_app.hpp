@@ -7,7 +7,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tcs::client {
@@ -31,6 +33,9 @@ class customer_app {
   boost::asio::awaitable<void> contact_executive();
 
   void on_event(const json::object& event);
+  // Support events (queue, chat, offers, operations); false for any other type.
+  // (support_chat.cpp)
+  bool on_support_event(const json::object& event);
   // Reads a line at the customer's own prompt ("Ana: "). nullopt: input ended or lost.
   boost::asio::awaitable<std::optional<std::string>> ask();
   void say(std::string_view text);  // "Asistente: ..."
@@ -40,6 +45,18 @@ class customer_app {
   std::string first_name_;
   bool input_ended_ = false;
   bool connection_lost_ = false;
+
+  // Where option 6 stands. Events move it; contact_executive() reads it after every wake-up.
+  enum class support_state { idle, joining, queued, chatting, ended };
+  struct open_offer {
+    std::int64_t id;
+    std::string card;
+    std::int64_t price;
+  };
+  support_state support_ = support_state::idle;
+  std::int64_t queue_position_ = 0;
+  std::string executive_first_name_;
+  std::optional<open_offer> offer_;  // an offer waiting for the customer's s/n
 };
 
 }  // namespace tcs::client

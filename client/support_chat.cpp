@@ -1,11 +1,210 @@
-// Menu option 6 of tcs-client (placeholder until the support-chat issue lands).
+// Menu option 6 of tcs-client: the support queue, the chat with an executive and its offers.
+//
+// contact_executive() reads the customer's lines and reads support_ after each one: a line is
+// a queue command, a chat line or an offer's answer depending on the state at that moment. The
+// support events (on_support_event) print what arrives and move support_; when the chat ends
+// they also wake the pending read with term_.interrupt(), so the customer returns to the menu
+// without typing anything. See docs/protocol.md, "Support queue and chat".
 #include "client/customer_app.hpp"
+#include "common/term/command_parser.hpp"
+#include "common/term/format.hpp"
+#include "common/term/operations_view.hpp"
 
 namespace tcs::client {
 
-boost::asio::awaitable<void> customer_app::contact_executive() {
-  say("Opción aún no disponible.");
-  co_return;
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::string_view leave_word = ":salir";
+
+std::string string_or(const json::object& o, std::string_view key, std::string_view fallback) {
+  if (auto v = get_string(o, key))
+    return std::string(*v);
+  return std::string(fallback);
+}
+
+std::int64_t int_or(const json::object& o, std::string_view key, std::int64_t fallback) {
+  if (auto v = get_int(o, key))
+    return *v;
+  return fallback;
+}
+
+bool bool_or(const json::object& o, std::string_view key, bool fallback) {
+  if (auto v = get_bool(o, key))
+    return *v;
+  return fallback;
+}
+
+const json::object* object_field(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_object() ? &v->as_object() : nullptr;
+}
+
+std::string offer_question(std::string_view executive, std::string_view card, std::int64_t price) {
+  return std::string(executive) + " ofrece comprarle \"" + std::string(card) + "\" por " +
+         term::pesos(price) + ". ¿Acepta? (s/n)";
+}
+
+}  // namespace
+
+bool customer_app::on_support_event(const json::object& event) {
+  const std::string type = string_or(event, "type", "");
+  if (type == "queue.position") {
+    if (auto p = get_int(event, "position")) {
+      queue_position_ = *p;
+      if (support_ == support_state::queued)
+        say("Su posición en la cola: " + std::to_string(*p) + ".");
+    }
+  } else if (type == "chat.started") {
+    std::string name = "un ejecutivo";
+    executive_first_name_ = "Ejecutivo";
+    if (const auto* exec = object_field(event, "executive")) {
+      name = string_or(*exec, "name", name);
+      executive_first_name_ = string_or(*exec, "first_name", name);
+    }
+    support_ = support_state::chatting;
+    offer_.reset();
+    // No need to wake the pending read: the next line is read as a chat line anyway.
+    say("Lo atiende " + name + ". Escriba :salir para terminar la conversación.");
+  } else if (type == "chat.message") {
+    term_.print(string_or(event, "from", executive_first_name_) + ": " +
+                string_or(event, "text", ""));
+  } else if (type == "chat.ended") {
+    offer_.reset();
+    say(string_or(event, "message", "La conversación terminó."));
+    if (string_or(event, "reason", "") == "executive_disconnected") {
+      // The server put the customer back at the head of the queue: keep waiting.
+      support_ = support_state::queued;
+      queue_position_ = int_or(event, "position", 1);
+      say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) +
+          ". Escriba :salir para volver al menú.");
+    } else if (support_ != support_state::idle) {
+      support_ = support_state::ended;
+      term_.interrupt();  // back to the menu without waiting for a line
+    }
+  } else if (type == "offer") {
+    const auto id = get_int(event, "offer_id");
+    const auto price = get_int(event, "price");
+    if (!id || !price)
+      return true;
+    offer_ = open_offer{*id, string_or(event, "card", "?"), *price};
+    say(offer_question(string_or(event, "executive", executive_first_name_), offer_->card,
+                       offer_->price));
+  } else if (type == "offer.cancelled") {
+    std::string card = string_or(event, "card", offer_ ? offer_->card : "");
+    offer_.reset();
+    say(card.empty() ? "La oferta fue cancelada."
+                     : "La oferta por \"" + card + "\" fue cancelada.");
+  } else if (type == "operations") {
+    std::string text = term::assistant("Todas sus operaciones:");
+    if (const auto* ops = event.if_contains("operations"); ops && ops->is_array()) {
+      if (ops->as_array().empty())
+        text += "\nNo tiene operaciones registradas.";
+      for (const auto& op : ops->as_array()) {
+        if (op.is_object())
+          text += "\n" + term::render_operation(op.as_object());
+      }
+    }
+    term_.print(text);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+asio::awaitable<void> customer_app::contact_executive() {
+  support_ = support_state::joining;
+  offer_.reset();
+  json::object joined = co_await conn_->request(make_event("queue.join"));
+  if (auto f = reply_failure(joined)) {
+    say(f->message);
+    support_ = support_state::idle;
+    co_return;
+  }
+  if (support_ == support_state::joining) {  // not already taken by an executive
+    support_ = support_state::queued;
+    queue_position_ = int_or(joined, "position", 1);
+    say("Está en la cola de espera, posición " + std::to_string(queue_position_) +
+        ". Escriba :salir para volver al menú.");
+  }
+
+  while (!connection_lost_) {
+    if (support_ == support_state::ended || support_ == support_state::idle)
+      break;
+    auto read = co_await term_.read_line(first_name_ + ": ");
+    if (read.status == term::read_status::end_of_input) {
+      input_ended_ = true;  // run() logs out; the server takes us out of the queue or chat
+      break;
+    }
+    if (read.status == term::read_status::interrupted)
+      continue;  // an event changed the state: look at it again
+    const std::string_view line = term::trim(read.text);
+
+    if (support_ == support_state::queued) {
+      if (line == leave_word) {
+        json::object left = co_await conn_->request(make_event("queue.leave"));
+        if (auto f = reply_failure(left)) {
+          if (support_ != support_state::chatting)  // an executive took us meanwhile
+            say(f->message);
+          continue;
+        }
+        say("Salió de la cola de espera.");
+        break;
+      }
+      if (!line.empty())
+        say("Aún no lo atiende un ejecutivo; su posición en la cola: " +
+            std::to_string(queue_position_) + ". Escriba :salir para volver al menú.");
+      continue;
+    }
+    if (support_ != support_state::chatting)
+      continue;
+
+    if (line == leave_word) {
+      json::object ended = co_await conn_->request(make_event("chat.end"));
+      if (auto f = reply_failure(ended)) {
+        if (support_ == support_state::chatting)
+          say(f->message);
+      } else {
+        say("Terminó la conversación con " + executive_first_name_ + ".");
+      }
+      break;
+    }
+    if (offer_) {
+      const auto answer = term::parse_yes_no(line);
+      if (!answer) {
+        say("Responda s o n. ¿Acepta la oferta por \"" + offer_->card + "\"? (s/n)");
+        continue;
+      }
+      const open_offer offer = *offer_;
+      offer_.reset();
+      json::object request = make_event("offer.answer");
+      request["offer_id"] = offer.id;
+      request["accept"] = *answer;
+      json::object reply = co_await conn_->request(std::move(request));
+      if (auto f = reply_failure(reply)) {
+        say(f->message);
+      } else if (bool_or(reply, "accepted", false)) {
+        std::string text = "Vendió \"" + offer.card + "\" por " + term::pesos(offer.price);
+        if (auto op = get_int(reply, "operation_id"))
+          text += " (operación #" + std::to_string(*op) + ")";
+        say(text + ". La venta aparece en su historial de operaciones.");
+      } else {
+        say("Rechazó la oferta por \"" + offer.card + "\".");
+      }
+      continue;
+    }
+
+    if (line.empty())
+      continue;
+    json::object message = make_event("chat.send");
+    message["text"] = std::string(line);
+    json::object sent = co_await conn_->request(std::move(message));
+    if (auto f = reply_failure(sent); f && support_ == support_state::chatting)
+      say(f->message);
+  }
+  support_ = support_state::idle;
+  offer_.reset();
 }
 
 }  // namespace tcs::client

@@ -21,13 +21,21 @@ void executive_app::on_event(const json::object& event) {
   const auto type = get_string(event, "type");
   if (!type)
     return;
-  if (*type == "shutdown" || *type == "timeout") {
+  if (*type == "shutdown" || *type == "timeout" || *type == "account_disabled") {
     if (auto m = get_string(event, "message"))
       say(*m);
+    if (*type == "account_disabled") {  // the server closes the connection right after
+      connection_lost_ = true;
+      term_.interrupt();
+    }
   } else if (*type == "connection_lost") {
+    if (connection_lost_)
+      return;  // already told why (account_disabled)
     connection_lost_ = true;
     say("Se perdió la conexión con el servidor.");
     term_.interrupt();
+  } else {
+    on_support_event(event);
   }
 }
 

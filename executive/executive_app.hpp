@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,13 +28,23 @@ class executive_app {
   // Sends a non-command line to the current customer. (commands.cpp)
   boost::asio::awaitable<void> send_chat(std::string_view text);
 
+  // Sends a request; on failure prints the server's message and returns nullopt. (commands.cpp)
+  boost::asio::awaitable<std::optional<json::object>> call(json::object request);
+
   void on_event(const json::object& event);
+  // Support events (a customer queued, chat lines, chat ended, offer answered); false for any
+  // other type. (commands.cpp)
+  bool on_support_event(const json::object& event);
   void say(std::string_view text);
 
   term::terminal& term_;
   std::shared_ptr<client_connection> conn_;
   std::string first_name_;
   bool connection_lost_ = false;
+  // The customer being served (set by :connect, cleared when the chat ends); only for labels:
+  // the server decides whether there is a chat.
+  std::string customer_name_;
+  std::string customer_first_name_;
 };
 
 }  // namespace tcs::executive

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/protocol/limits.hpp"
+#include "server/services/login_throttle.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,14 @@ struct server_config {
   std::size_t max_outbound_bytes = 1 << 20;
   // A connection must log in within this time (seconds), or it is closed.
   std::int64_t login_timeout_s = 30;
+  // A logged-in peer silent for this long gets a `heartbeat` event; silent for twice as long,
+  // it is taken for a half-open connection (peer gone without a FIN) and closed.
+  std::int64_t idle_timeout_s = 60;
+  // Malformed or out-of-order messages one connection may send before it is closed: a
+  // buggy client gets many clear answers, a fuzzer or an attacker not unlimited ones.
+  std::size_t max_protocol_errors = 50;
+  // Failed-login slow-down and lock-out (see services/login_throttle.hpp for the defaults).
+  services::throttle_policy throttle;
 };
 
 }  // namespace tcs

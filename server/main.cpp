@@ -1,5 +1,8 @@
 // tcs-server: flags, signals and wiring; the work happens in net/, dispatch/ and services/.
+// `tcs-server user|catalogue ...` runs an administration command instead (server/admin/).
+#include "server/admin/admin.hpp"
 #include "server/config.hpp"
+#include "server/dispatch/account_watch.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/log/console.hpp"
@@ -11,6 +14,8 @@
 
 #include <boost/asio.hpp>
 #include <boost/program_options.hpp>
+
+#include <sys/resource.h>
 
 #include <chrono>
 #include <iostream>
@@ -28,7 +33,19 @@ std::int64_t unix_now() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// Each connection is a descriptor: lift the soft limit to the hard one so the server can hold
+// thousands of sessions without the operator tuning ulimit first.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+    tcs::log::error("could not raise RLIMIT_NOFILE");
+}
+
 int serve(const tcs::server_config& config) {
+  raise_open_file_limit();
   tcs::store::database db(config.db_path);
   if (config.demo) {
     if (db.is_empty()) {
@@ -57,6 +74,9 @@ int serve(const tcs::server_config& config) {
     if (e)
       std::rethrow_exception(e);  // a dead listener must stop the server
   });
+  // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
+  tcs::account_watch disabled_accounts(ctx.get_executor(), state);
+  disabled_accounts.start();
 
   asio::steady_timer grace(ctx);
   asio::signal_set signals(ctx, SIGINT, SIGTERM);
@@ -66,6 +86,7 @@ int serve(const tcs::server_config& config) {
     tcs::log::console("Apagando el servidor.");
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    disabled_accounts.stop();
     state.shut_down("El servidor se está apagando. ¡Hasta pronto!");
     grace.expires_after(shutdown_grace);
     grace.async_wait([&](const boost::system::error_code& timer_ec) {
@@ -88,6 +109,9 @@ int serve(const tcs::server_config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && tcs::admin::is_admin_command(argv[1]))
+    return tcs::admin::run(std::vector<std::string>(argv + 1, argv + argc));
+
   tcs::server_config config;
   po::options_description options("tcs-server: TC5G customer-service chat server\n\nOptions");
   // clang-format off
@@ -101,16 +125,23 @@ int main(int argc, char** argv) {
       ("hash-threads", po::value(&config.hash_threads)->default_value(config.hash_threads), "threads that hash and verify passwords (Argon2id)")
       ("max-connections", po::value(&config.max_connections)->default_value(config.max_connections), "connections beyond this are refused")
       ("max-outbound-bytes", po::value(&config.max_outbound_bytes)->default_value(config.max_outbound_bytes), "bytes queued for a peer before it is disconnected as a slow reader")
-      ("login-timeout", po::value(&config.login_timeout_s)->default_value(config.login_timeout_s), "seconds a connection may stay without logging in");
+      ("login-timeout", po::value(&config.login_timeout_s)->default_value(config.login_timeout_s), "seconds a connection may stay without logging in")
+      ("idle-timeout", po::value(&config.idle_timeout_s)->default_value(config.idle_timeout_s), "seconds of silence before a heartbeat; twice that and the peer is dropped")
+      ("max-protocol-errors", po::value(&config.max_protocol_errors)->default_value(config.max_protocol_errors), "malformed messages one connection may send before it is closed")
+      ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before further attempts are slowed down")
+      ("login-lock-after", po::value(&config.throttle.lock_after)->default_value(config.throttle.lock_after), "failed logins of one account (within the window) that lock it")
+      ("address-lock-after", po::value(&config.throttle.address_lock_after)->default_value(config.throttle.address_lock_after), "failed logins from one address that lock the address")
+      ("login-lock-seconds", po::value(&config.throttle.lock_s)->default_value(config.throttle.lock_s), "how long a lock lasts; also the window failures are counted in");
   // clang-format on
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
     if (vm.count("help")) {
-      std::cout << options << "\n";
+      std::cout << options << "\n" << tcs::admin::usage_summary();
       return 0;
     }
     po::notify(vm);
+    config.throttle.window_s = config.throttle.lock_s;
     if (config.hash_threads == 0)
       throw po::error("--hash-threads must be at least 1");
     if (config.min_password_length == 0)

@@ -94,6 +94,11 @@ asio::awaitable<void> client_connection::reader() {
         }
         continue;
       }
+      // Answered here so every program built on this class stays alive when idle.
+      if (get_string(*msg, "type").value() == "heartbeat") {
+        asio::co_spawn(socket_.get_executor(), request(make_event("ping")), asio::detached);
+        continue;
+      }
       if (on_event_)
         on_event_(*msg);
     }

@@ -61,6 +61,25 @@ std::string_view code_name(errc e) noexcept {
   return "internal";
 }
 
+bool is_protocol_error(errc e) noexcept {
+  switch (e) {
+    case errc::empty_frame:
+    case errc::frame_too_large:
+    case errc::invalid_utf8:
+    case errc::invalid_json:
+    case errc::not_an_object:
+    case errc::missing_field:
+    case errc::invalid_field:
+    case errc::unknown_type:
+    case errc::hello_required:
+    case errc::not_authenticated:
+    case errc::forbidden:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view default_message(errc e) noexcept {
   switch (e) {
     case errc::empty_frame:

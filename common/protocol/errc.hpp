@@ -47,6 +47,11 @@ enum class errc {
 // The stable snake_case name sent as error.code.
 std::string_view code_name(errc e) noexcept;
 
+// True for the codes that mean the peer does not speak the protocol correctly (malformed
+// frames, messages or fields, unknown types, requests out of order), as opposed to ordinary
+// domain refusals. The server caps how many of these one connection may send.
+bool is_protocol_error(errc e) noexcept;
+
 // A default Spanish message for when the handler has nothing more specific to say.
 std::string_view default_message(errc e) noexcept;
 

@@ -175,6 +175,9 @@ asio::awaitable<read_result> terminal::read_line(std::string prompt, bool secret
     if (!s.input_is_file) {
       auto [ec, n] = co_await s.input.async_read_some(asio::buffer(chunk), use_nothrow);
       if (ec == asio::error::operation_aborted) {
+        // Interrupted: end the prompt's line, as the terminal branch leaves a fresh line.
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
         co_return read_result{read_status::interrupted, {}};
       }
       if (ec == boost::system::errc::operation_not_permitted) {

@@ -6,7 +6,7 @@ namespace tcs {
 
 std::vector<command> all_commands() {
   std::vector<command> table;
-  for (auto area : {session_commands()})
+  for (auto area : {session_commands(), self_service_commands(), support_commands()})
     table.insert(table.end(), area.begin(), area.end());
   return table;
 }

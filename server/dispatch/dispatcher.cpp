@@ -120,17 +120,18 @@ result<const command*> dispatcher::check(const peer& caller, const json::object&
 
 boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& server,
                                                                  std::shared_ptr<peer> caller,
-                                                                 std::string_view payload) const {
+                                                                 std::string payload) const {
   auto parsed = parse_message(payload);
   if (!parsed)
-    co_return outcome{make_error("error", std::nullopt, parsed.error())};
+    co_return outcome{make_error("error", std::nullopt, parsed.error()), false, true};
   const json::object& request = *parsed;
   const auto id = request_id(request);
   const std::string type(request.at("type").get_string());
 
   auto cmd = check(*caller, request);
   if (!cmd)
-    co_return outcome{make_error(type, id, cmd.error())};
+    co_return outcome{make_error(type, id, cmd.error()), false,
+                      is_protocol_error(cmd.error().code)};
 
   request_context ctx{server, caller, request};
   result<json::object> body = failure{errc::internal};

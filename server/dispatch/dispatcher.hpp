@@ -27,11 +27,14 @@ class dispatcher {
   struct outcome {
     json::object reply;
     bool close_after_reply = false;
+    bool protocol_error = false;  // the peer broke the protocol (counted against its cap)
   };
 
   // Always produces exactly one reply, success or failure; never throws for bad input.
+  // Takes the payload by value: the coroutine starts suspended, so a view could outlive the
+  // caller's buffer (e.g. a temporary passed straight to co_spawn).
   boost::asio::awaitable<outcome> dispatch(server_state& server, std::shared_ptr<peer> caller,
-                                           std::string_view payload) const;
+                                           std::string payload) const;
 
   // The same checks without running a handler (for tests and for the fuzzer).
   result<const command*> check(const peer& caller, const json::object& request) const;

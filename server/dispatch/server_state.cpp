@@ -1,6 +1,7 @@
 // Registry of connected peers and the console lines for connects and disconnects.
 #include "server/dispatch/server_state.hpp"
 
+#include "server/dispatch/support_teardown.hpp"
 #include "server/log/console.hpp"
 
 #include <chrono>
@@ -30,6 +31,7 @@ server_state::server_state(server_config config, store::database& db,
       catalogue_(db),
       orders_(db),
       activity_(db),
+      throttle_(config_.throttle),
       clock_(system_now) {}
 
 void server_state::join(const std::shared_ptr<peer>& p) {
@@ -42,6 +44,8 @@ void server_state::leave(peer& p) {
     std::exchange(all_gone_, nullptr)();
   if (p.who == role::guest)
     return;
+  // Leave the support queue or the chat and tell the other party (support_teardown.hpp).
+  support_peer_left(*this, p);
   auto& registry = p.who == role::customer ? customers_ : executives_;
   auto it = registry.find(p.account_id);
   // Only the session that logged in owns the entry (a refused second login never had it).

@@ -9,6 +9,7 @@
 #include "server/services/activity_log.hpp"
 #include "server/services/catalogue_service.hpp"
 #include "server/services/orders_service.hpp"
+#include "server/services/support_desk.hpp"
 #include "server/store/accounts_repository.hpp"
 #include "server/store/database.hpp"
 
@@ -32,6 +33,9 @@ class server_state {
   services::catalogue_service& catalogue() noexcept { return catalogue_; }
   services::orders_service& orders() noexcept { return orders_; }
   services::activity_log& activity() noexcept { return activity_; }
+  services::login_throttle& throttle() noexcept { return throttle_; }
+  // The support queue and the chats (who waits, who talks to whom); see support_commands.cpp.
+  services::support_desk& support() noexcept { return support_; }
 
   // Appends to the activity log on behalf of a logged-in peer: actor = the peer; the customer
   // concerned = the peer itself for customers, `customer_id` for executives. outcome is "ok" or
@@ -77,6 +81,8 @@ class server_state {
   services::catalogue_service catalogue_;
   services::orders_service orders_;
   services::activity_log activity_;
+  services::login_throttle throttle_;
+  services::support_desk support_;
   std::function<std::int64_t()> clock_;
   bool shutting_down_ = false;
   std::function<void()> all_gone_;

@@ -42,7 +42,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
         state_(state),
         commands_(commands),
         wakeup_(stream_.get_executor()),
-        login_deadline_(stream_.get_executor()) {
+        watchdog_(stream_.get_executor()) {
     wakeup_.expires_at(std::chrono::steady_clock::time_point::max());
   }
 
@@ -62,7 +62,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
         ex, [self] { return self->writer(); },
         [self](std::exception_ptr e) { self->finished("writer", e); });
     asio::co_spawn(
-        ex, [self] { return self->login_watchdog(); },
+        ex, [self] { return self->watchdog(); },
         [self](std::exception_ptr e) { self->finished("watchdog", e); });
   }
 
@@ -95,7 +95,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     stream_.shutdown(asio::socket_base::shutdown_both, ignored);
     stream_.close(ignored);
     wakeup_.cancel();
-    login_deadline_.cancel();
+    watchdog_.cancel();
     outbox_.clear();
     outbox_bytes_ = 0;
     state_.leave(*this);
@@ -116,6 +116,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
         continue;
       if (ec)
         break;  // end of stream or reset: a normal ending
+      last_input_ = std::chrono::steady_clock::now();
       decoder_.feed(buffer, n);
       while (!stopped_ && !closing_) {
         auto ev = decoder_.next();
@@ -125,16 +126,20 @@ class session final : public peer, public std::enable_shared_from_this<session<S
           state_.send(*this, make_error("error", std::nullopt, failure{*ev->error}));
           if (decoder_.failed())
             close_after_flush();
+          count_protocol_error();
           continue;
         }
+        const bool was_guest = who == role::guest;
         auto out = co_await commands_.dispatch(state_, this->shared_from_this(), *ev->payload);
         if (stopped_)
           break;
-        if (this->who != role::guest)
-          login_deadline_.cancel();
+        if (was_guest && who != role::guest)
+          watchdog_.cancel();  // re-arm: from now on the idle deadline applies
         state_.send(*this, out.reply);
         if (out.close_after_reply)
           close_after_flush();
+        if (out.protocol_error)
+          count_protocol_error();
       }
     }
     if (!closing_)
@@ -166,15 +171,52 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     stop();
   }
 
-  asio::awaitable<void> login_watchdog() {
-    login_deadline_.expires_after(std::chrono::seconds(state_.config().login_timeout_s));
-    auto [ec] = co_await login_deadline_.async_wait(use_nothrow);
-    if (!ec && !stopped_ && who == role::guest) {
-      json::object ev = make_event("timeout");
-      ev["message"] = "Tiempo de autenticación agotado.";
-      state_.send(*this, ev);
-      close_after_flush();
+  // One timer per session enforces both time limits: log in within login_timeout_s, and once
+  // logged in, answer a heartbeat within idle_timeout_s of it.
+  asio::awaitable<void> watchdog() {
+    using clock = std::chrono::steady_clock;
+    const auto login_limit = std::chrono::seconds(state_.config().login_timeout_s);
+    const auto idle_limit = std::chrono::seconds(state_.config().idle_timeout_s);
+    const auto started = clock::now();
+    bool heartbeat_sent = false;
+    while (!stopped_ && !closing_) {
+      clock::time_point deadline;
+      if (who == role::guest) {
+        deadline = started + login_limit;
+      } else {
+        if (last_input_ + idle_limit > clock::now())
+          heartbeat_sent = false;
+        deadline = last_input_ + (heartbeat_sent ? 2 * idle_limit : idle_limit);
+      }
+      if (clock::now() >= deadline) {
+        if (who == role::guest) {
+          json::object ev = make_event("timeout");
+          ev["message"] = "Tiempo de autenticación agotado.";
+          state_.send(*this, ev);
+          close_after_flush();
+        } else if (heartbeat_sent) {
+          log::error("closing " + remote_address + " (" + name + "): no answer to heartbeat");
+          stop();
+        } else {
+          state_.send(*this, make_event("heartbeat"));
+          heartbeat_sent = true;
+          continue;
+        }
+        break;
+      }
+      watchdog_.expires_at(deadline);
+      co_await watchdog_.async_wait(use_nothrow);  // cancelled: recompute the deadline
     }
+  }
+
+  // Counts a protocol error; past the cap the peer is told and disconnected.
+  void count_protocol_error() {
+    if (++protocol_errors_ <= state_.config().max_protocol_errors)
+      return;
+    log::error("closing " + remote_address + ": too many protocol errors");
+    state_.send(*this, make_error("error", std::nullopt,
+                                  failure{errc::invalid_state, "Demasiados mensajes inválidos."}));
+    close_after_flush();
   }
 
   void finished(std::string_view part, std::exception_ptr e) {
@@ -191,8 +233,10 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   Stream stream_;
   server_state& state_;
   const dispatcher& commands_;
-  asio::steady_timer wakeup_;          // the writer sleeps on it; deliver() wakes it
-  asio::steady_timer login_deadline_;  // closes connections that never log in
+  asio::steady_timer wakeup_;    // the writer sleeps on it; deliver() wakes it
+  asio::steady_timer watchdog_;  // login and idle deadlines
+  std::chrono::steady_clock::time_point last_input_ = std::chrono::steady_clock::now();
+  std::size_t protocol_errors_ = 0;
   std::deque<std::shared_ptr<const std::string>> outbox_;
   std::size_t outbox_bytes_ = 0;
   frame_decoder decoder_;

@@ -457,6 +457,7 @@ TEST_CASE("dispatch wraps a handler's body in the envelope", "[dispatch]") {
   auto out = env.send(p, request("t.customer", id));
   require_ok(out.reply);
   CHECK_FALSE(out.close_after_reply);
+  CHECK_FALSE(out.protocol_error);
   CHECK(out.reply.at("type").as_string() == "t.customer");
   CHECK(out.reply.at("id").as_int64() == id);
   CHECK(out.reply.at("echo").as_string() == "t.customer");
@@ -499,6 +500,7 @@ TEST_CASE("a handler's failure keeps its code, message and close request", "[dis
   CHECK(error_message(out.reply) == "No existe.");
   CHECK(out.reply.at("id").as_int64() == 3);
   CHECK(out.close_after_reply);
+  CHECK_FALSE(out.protocol_error);  // a domain refusal, not a misbehaving peer
   auto back = reply_failure(out.reply);
   REQUIRE(back.has_value());
   CHECK(back->code == errc::not_found);
@@ -521,6 +523,7 @@ TEST_CASE("dispatch answers bad payloads without running anything", "[dispatch]"
     CHECK(out.reply.at("type").as_string() == "error");
     CHECK_FALSE(out.reply.contains("id"));
     CHECK_FALSE(out.close_after_reply);
+    CHECK(out.protocol_error);
   }
   // A request that parses but fails a check keeps its type and id.
   auto out = env.send_raw(p, R"({"type":"t.fields","id":77})");
@@ -535,6 +538,39 @@ TEST_CASE("dispatch answers bad payloads without running anything", "[dispatch]"
   CHECK(error_code(out.reply) == "missing_field");
   CHECK_FALSE(out.reply.contains("id"));
   CHECK(p->frames.empty());
+}
+
+TEST_CASE("dispatch owns its payload: the caller's buffer may change before it runs",
+          "[dispatch]") {
+  server_env env(test_table());
+  auto p = env.connect();
+  std::string payload = json::serialize(request("t.anyone", 5));
+  std::optional<dispatcher::outcome> out;
+  // The awaitable starts suspended; the caller's buffer is reused before the loop runs it.
+  auto pending = env.commands.dispatch(env.state, p, payload);
+  payload.assign(payload.size(), 'x');
+  boost::asio::co_spawn(env.ctx, std::move(pending),
+                        [&](std::exception_ptr e, dispatcher::outcome o) {
+                          REQUIRE_FALSE(e);
+                          out = std::move(o);
+                        });
+  // A temporary passed straight to co_spawn is fine too.
+  std::optional<dispatcher::outcome> out2;
+  boost::asio::co_spawn(
+      env.ctx,
+      env.commands.dispatch(env.state, p,
+                            json::serialize(request("t.anyone", 6)) + std::string(100, ' ')),
+      [&](std::exception_ptr e, dispatcher::outcome o) {
+        REQUIRE_FALSE(e);
+        out2 = std::move(o);
+      });
+  env.ctx.run();
+  REQUIRE(out.has_value());
+  require_ok(out->reply);
+  CHECK(out->reply.at("id").as_int64() == 5);
+  REQUIRE(out2.has_value());
+  require_ok(out2->reply);
+  CHECK(out2->reply.at("id").as_int64() == 6);
 }
 
 // ---------------------------------------------------------------------------------------------

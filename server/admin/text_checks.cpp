@@ -1,0 +1,135 @@
+// Email, display-name and UTF-8 checks for the admin commands.
+#include "server/admin/text_checks.hpp"
+
+#include "server/store/accounts_repository.hpp"
+
+#include <ostream>
+#include <stdexcept>
+
+namespace tcs::admin {
+
+std::ostream& operator<<(std::ostream& os, const input_error& e) {
+  if (e.line > 0) {
+    os << "line " << e.line << ": ";
+  }
+  return os << e.message;
+}
+
+void throw_exception_from_error(const input_error& e, const boost::source_location&) {
+  throw std::invalid_argument(e.message);
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;  // continuation byte first, overlong lead (C0, C1) or beyond U+10FFFF
+    }
+    if (text.size() - i <= extra) {
+      return false;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const bool overlong = (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+bool has_control_chars(std::string_view text) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+checked<std::string> normalize_email(std::string_view email) {
+  email = trim(email);
+  const auto bad = [&](std::string_view why) {
+    return input_error{0,
+                       "invalid email address \"" + std::string(email) + "\": " + std::string(why)};
+  };
+  if (email.empty()) {
+    return input_error{0, "the email address is empty"};
+  }
+  if (email.size() > max_email_bytes) {
+    return bad("longer than " + std::to_string(max_email_bytes) + " bytes");
+  }
+  if (!is_valid_utf8(email)) {
+    return bad("not valid UTF-8");
+  }
+  if (has_control_chars(email) || email.find_first_of(" \t") != std::string_view::npos) {
+    return bad("it contains spaces or control characters");
+  }
+  const auto at = email.find('@');
+  if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) {
+    return bad("it needs exactly one '@'");
+  }
+  if (at == 0) {
+    return bad("nothing before the '@'");
+  }
+  const std::string_view domain = email.substr(at + 1);
+  if (domain.find('.') == std::string_view::npos) {
+    return bad("the domain needs a dot (example.com)");
+  }
+  if (domain.front() == '.' || domain.back() == '.' ||
+      domain.find("..") != std::string_view::npos) {
+    return bad("the domain has an empty part");
+  }
+  return store::ascii_lower(email);
+}
+
+checked<std::string> normalize_display_name(std::string_view name) {
+  name = trim(name);
+  if (name.empty()) {
+    return input_error{0, "the name is empty"};
+  }
+  if (name.size() > max_display_name_bytes) {
+    return input_error{
+        0, "the name is longer than " + std::to_string(max_display_name_bytes) + " bytes"};
+  }
+  if (!is_valid_utf8(name)) {
+    return input_error{0, "the name is not valid UTF-8"};
+  }
+  if (has_control_chars(name)) {
+    return input_error{0, "the name contains control characters"};
+  }
+  return std::string(name);
+}
+
+}  // namespace tcs::admin

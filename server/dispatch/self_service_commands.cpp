@@ -1,0 +1,294 @@
+// Self-service commands of the customer's menu (options 1-5): password change, history and
+// details, catalogue, purchase, returns and shipment/reception confirmations.
+//
+// Every customer request a handler serves, except the two lookups that start a return or a
+// confirmation (returnable, pending), records one activity entry (outcome "ok" or the error
+// code) and prints one console line naming the customer by display name; refusals by the
+// dispatcher (missing fields, wrong role) are answered before any handler and are not logged.
+// Writes are committed by the services before the handler returns, so an ok reply always
+// describes a durable change.
+#include "server/dispatch/areas.hpp"
+#include "server/dispatch/server_state.hpp"
+#include "server/dispatch/views.hpp"
+#include "server/log/console.hpp"
+#include "server/services/password_policy.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tcs {
+
+namespace {
+
+using boost::asio::awaitable;
+
+// Spanish names of the logged actions, for the console line of a refused request.
+std::string_view action_label(std::string_view action) {
+  if (action == "password_change")
+    return "cambio de clave";
+  if (action == "detail_view")
+    return "detalle de operación";
+  if (action == "purchase")
+    return "compra";
+  if (action == "return_request")
+    return "devolución";
+  if (action == "shipment_confirm")
+    return "confirmación de envío";
+  return action;
+}
+
+// A request that went through: one activity entry and the console line `text`.
+void report_done(request_context& ctx, std::string_view action, std::string_view detail,
+                 const std::string& text) {
+  ctx.server.record(*ctx.caller, action, detail, "ok");
+  log::console(text);
+}
+
+// A request refused by its handler: one activity entry with the error code as outcome and one
+// console line; returns the failure for the reply.
+failure report_refused(request_context& ctx, std::string_view action, std::string_view detail,
+                       failure f) {
+  const std::string_view code = code_name(f.code);
+  ctx.server.record(*ctx.caller, action, detail, code);
+  log::console("Cliente " + ctx.caller->name + ": solicitud rechazada (" +
+               std::string(action_label(action)) + ", " + std::string(code) + ").");
+  return f;
+}
+
+std::string operation_ref(std::int64_t id) {
+  return "#" + std::to_string(id);
+}
+
+json::array summaries(const std::vector<store::operation_record>& ops) {
+  json::array out;
+  out.reserve(ops.size());
+  for (const auto& op : ops)
+    out.push_back(views::operation_summary(op));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// password.change
+
+awaitable<result<json::object>> change_password(request_context& ctx) {
+  server_state& server = ctx.server;
+  const std::string current(get_string(ctx.request, "current").value());
+  const std::string new1(get_string(ctx.request, "new").value());
+  const std::string new2(get_string(ctx.request, "confirm").value());
+  constexpr std::string_view action = "password_change";
+
+  // The policy is checked on the texts first: a bad request never costs two hashes.
+  if (auto ok =
+          services::check_new_password(current, new1, new2, server.config().min_password_length);
+      !ok)
+    co_return report_refused(ctx, action, "", ok.error());
+
+  auto account = server.accounts().customer_by_id(ctx.caller->account_id);
+  if (!account)
+    co_return report_refused(ctx, action, "", failure{errc::not_found, "La cuenta ya no existe."});
+  const bool current_ok = co_await server.passwords().verify(account->password_hash, current);
+  if (!ctx.caller->is_open())
+    co_return failure{errc::internal};  // nobody would read the reply: change nothing
+  if (!current_ok)
+    co_return report_refused(
+        ctx, action, "", failure{errc::bad_credentials, "La contraseña actual no es correcta."});
+
+  const std::string hash = co_await server.passwords().hash(new1);
+  if (!ctx.caller->is_open())
+    co_return failure{errc::internal};
+  if (!server.accounts().set_customer_password(ctx.caller->account_id, hash))
+    co_return report_refused(ctx, action, "", failure{errc::not_found, "La cuenta ya no existe."});
+  report_done(ctx, action, "", "Cambio Clave Cliente " + ctx.caller->name + ".");
+  co_return json::object{};
+}
+
+// ---------------------------------------------------------------------------------------------
+// history, history.detail
+
+awaitable<result<json::object>> history(request_context& ctx) {
+  server_state& server = ctx.server;
+  const auto ops = server.orders().history(ctx.caller->account_id, server.now());
+  const std::string count = std::to_string(ops.size()) + " operaciones";
+  report_done(ctx, "history_view", count,
+              "Cliente " + ctx.caller->name + " consultó su historial (" + count + ").");
+  json::object body;
+  body["operations"] = summaries(ops);
+  co_return body;
+}
+
+awaitable<result<json::object>> history_detail(request_context& ctx) {
+  const auto id = get_int(ctx.request, "operation_id").value();
+  auto details = ctx.server.orders().details(ctx.caller->account_id, id);
+  if (!details)
+    co_return report_refused(ctx, "detail_view", operation_ref(id), details.error());
+  report_done(ctx, "detail_view", operation_ref(id),
+              "Cliente " + ctx.caller->name + " consultó el detalle de la operación " +
+                  operation_ref(id) + ".");
+  json::object body;
+  body["operation"] = views::operation_details(*details);
+  co_return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// catalogue
+
+awaitable<result<json::object>> catalogue(request_context& ctx) {
+  const bool executive = ctx.caller->who == role::executive;
+  const auto products = ctx.server.catalogue().list(
+      executive ? services::catalogue_scope::executive : services::catalogue_scope::customer);
+  // The executive's `:catalogue` is logged by the support area, not here.
+  if (!executive)
+    report_done(ctx, "catalogue_view", "",
+                "Cliente " + ctx.caller->name + " consultó el catálogo.");
+  json::array list;
+  list.reserve(products.size());
+  for (const auto& p : products)
+    list.push_back(views::product(p, executive));
+  json::object body;
+  body["products"] = std::move(list);
+  co_return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// purchase
+
+// The request's "lines" as cart lines; invalid_field names the first bad line (1-based).
+// Quantities and product ids are checked by the orders service.
+result<std::vector<services::cart_line>> parse_cart(const json::array& lines) {
+  if (lines.empty())
+    return failure{errc::invalid_field, "El carrito está vacío: \"lines\" no tiene productos."};
+  if (lines.size() > services::max_cart_lines)
+    return failure{errc::invalid_field, "El carrito tiene demasiadas líneas (máximo " +
+                                            std::to_string(services::max_cart_lines) + ")."};
+  std::vector<services::cart_line> cart;
+  cart.reserve(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string where = "La línea " + std::to_string(i + 1) + " de \"lines\"";
+    if (!lines[i].is_object())
+      return failure{errc::invalid_field,
+                     where + " debe ser un objeto {\"product_id\", \"quantity\"}."};
+    const json::object& line = lines[i].as_object();
+    auto product_id = get_int(line, "product_id");
+    if (!product_id)
+      return failure{errc::invalid_field, where + ": \"product_id\" debe ser un número entero."};
+    auto quantity = get_int(line, "quantity");
+    if (!quantity)
+      return failure{errc::invalid_field, where + ": \"quantity\" debe ser un número entero."};
+    cart.push_back({*product_id, *quantity});
+  }
+  return cart;
+}
+
+std::string units_text(std::int64_t units) {
+  return std::to_string(units) + (units == 1 ? " producto" : " productos");
+}
+
+awaitable<result<json::object>> purchase(request_context& ctx) {
+  server_state& server = ctx.server;
+  const peer& caller = *ctx.caller;
+  auto cart = parse_cart(ctx.request.at("lines").as_array());
+  if (!cart)
+    co_return report_refused(ctx, "purchase", cart.error().message, cart.error());
+  std::int64_t units = 0;
+  for (const auto& line : *cart)
+    units += line.quantity;
+
+  auto id = server.orders().purchase(caller.account_id, *cart, server.now(), caller.name);
+  if (!id)
+    co_return report_refused(ctx, "purchase", id.error().message, id.error());
+  // Committed: from here on the purchase exists whatever happens to this connection.
+  auto details = server.orders().details(caller.account_id, *id);
+  const std::int64_t total = details ? details->operation.total : 0;
+  report_done(ctx, "purchase",
+              "operación " + operation_ref(*id) + ": " + units_text(units) + ", total " +
+                  std::to_string(total),
+              "Cliente " + caller.name + " compró " + units_text(units) + " (operación " +
+                  operation_ref(*id) + ").");
+  json::object body;
+  body["operation_id"] = *id;
+  body["total"] = total;
+  co_return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// return, returnable
+
+awaitable<result<json::object>> request_return(request_context& ctx) {
+  server_state& server = ctx.server;
+  const peer& caller = *ctx.caller;
+  const auto id = get_int(ctx.request, "operation_id").value();
+  auto done = server.orders().request_return(caller.account_id, id, server.now(), caller.name);
+  if (!done)
+    co_return report_refused(ctx, "return_request", operation_ref(id), done.error());
+  report_done(ctx, "return_request", operation_ref(id),
+              "Cliente " + caller.name + " solicitó la devolución de la operación " +
+                  operation_ref(id) + ".");
+  co_return json::object{};
+}
+
+awaitable<result<json::object>> returnable(request_context& ctx) {
+  json::object body;
+  body["operations"] = summaries(ctx.server.orders().returnable(ctx.caller->account_id));
+  co_return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// confirm, pending
+
+awaitable<result<json::object>> confirm(request_context& ctx) {
+  server_state& server = ctx.server;
+  const peer& caller = *ctx.caller;
+  const auto id = get_int(ctx.request, "operation_id").value();
+  auto state = server.orders().confirm(caller.account_id, id, server.now(), caller.name);
+  if (!state)
+    co_return report_refused(ctx, "shipment_confirm", operation_ref(id), state.error());
+  const bool received = *state == "received";
+  report_done(ctx, "shipment_confirm", operation_ref(id) + (received ? " recibido" : " enviado"),
+              "Cliente " + caller.name + " confirmó " + (received ? "la recepción" : "el envío") +
+                  " de la operación " + operation_ref(id) + ".");
+  json::object body;
+  body["state"] = *state;
+  co_return body;
+}
+
+awaitable<result<json::object>> pending(request_context& ctx) {
+  json::object body;
+  body["operations"] = summaries(ctx.server.orders().pending_confirmations(ctx.caller->account_id));
+  co_return body;
+}
+
+constexpr field_spec password_fields[] = {
+    {"current", field_kind::string}, {"new", field_kind::string}, {"confirm", field_kind::string}};
+constexpr field_spec operation_fields[] = {{"operation_id", field_kind::integer}};
+constexpr field_spec purchase_fields[] = {{"lines", field_kind::array}};
+
+const command table[] = {
+    {"password.change", access::customer, password_fields, change_password,
+     "change the customer's password (current, new, confirm)"},
+    {"history", access::customer, {}, history, "the customer's operations of the last 12 months"},
+    {"history.detail", access::customer, operation_fields, history_detail,
+     "one of the customer's operations with lines and timeline"},
+    {"catalogue",
+     access::authenticated,
+     {},
+     catalogue,
+     "the catalogue (executives also see unlisted products and held units)"},
+    {"purchase", access::customer, purchase_fields, purchase,
+     "buy a cart of products, all lines or none"},
+    {"return", access::customer, operation_fields, request_return,
+     "return a purchase; its units go back to stock"},
+    {"returnable", access::customer, {}, returnable, "the customer's purchases not yet returned"},
+    {"confirm", access::customer, operation_fields, confirm,
+     "confirm the shipment (paid) or the reception (shipped) of a purchase"},
+    {"pending", access::customer, {}, pending, "purchases waiting for a confirmation"},
+};
+
+}  // namespace
+
+std::span<const command> self_service_commands() {
+  return table;
+}
+
+}  // namespace tcs

@@ -1,0 +1,200 @@
+// The support queue, the chats and their offers.
+#include "server/services/support_desk.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <unordered_set>
+#include <utility>
+
+namespace tcs::services {
+
+support_state support_desk::state_of(std::int64_t customer_id) const {
+  if (chatting_.contains(customer_id))
+    return support_state::chat;
+  if (find_queued(customer_id) != queue_.end())
+    return support_state::queue;
+  return support_state::menu;
+}
+
+std::optional<std::size_t> support_desk::position_of(std::int64_t customer_id) const {
+  auto it = find_queued(customer_id);
+  if (it == queue_.end())
+    return std::nullopt;
+  return static_cast<std::size_t>(std::distance(queue_.begin(), it)) + 1;
+}
+
+std::optional<std::int64_t> support_desk::executive_of(std::int64_t customer_id) const {
+  auto it = chatting_.find(customer_id);
+  if (it == chatting_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::int64_t> support_desk::customer_of(std::int64_t executive_id) const {
+  auto it = chats_.find(executive_id);
+  if (it == chats_.end())
+    return std::nullopt;
+  return it->second.customer_id;
+}
+
+const offer* support_desk::open_offer(std::int64_t executive_id) const {
+  auto it = chats_.find(executive_id);
+  if (it == chats_.end() || !it->second.open_offer)
+    return nullptr;
+  return &*it->second.open_offer;
+}
+
+result<queue_joined> support_desk::join(std::int64_t customer_id, std::int64_t now) {
+  switch (state_of(customer_id)) {
+    case support_state::queue:
+      return failure{errc::invalid_state, "Ya está en la cola de espera."};
+    case support_state::chat:
+      return failure{errc::invalid_state, "Ya está conversando con un ejecutivo."};
+    case support_state::menu:
+      break;
+  }
+  queue_.push_back({customer_id, now});
+  return queue_joined{queue_.size(), queue_.size()};
+}
+
+result<std::vector<position_change>> support_desk::leave(std::int64_t customer_id) {
+  auto it = find_queued(customer_id);
+  if (it == queue_.end())
+    return failure{errc::invalid_state, "No está en la cola de espera."};
+  const auto index = static_cast<std::size_t>(std::distance(queue_.cbegin(), it));
+  queue_.erase(it);
+  return positions_from(index);
+}
+
+result<paired> support_desk::connect(std::int64_t executive_id, std::int64_t now) {
+  if (chats_.contains(executive_id))
+    return failure{errc::invalid_state,
+                   "Ya está conversando con un cliente: termine esa conversación primero."};
+  if (queue_.empty())
+    return failure{errc::invalid_state, "No hay clientes esperando."};
+  const queue_entry next = queue_.front();
+  queue_.pop_front();
+  chats_.emplace(executive_id, chat{next.customer_id, now, std::nullopt});
+  chatting_.emplace(next.customer_id, executive_id);
+  return paired{next.customer_id, executive_id, std::max<std::int64_t>(0, now - next.joined_at),
+                positions_from(0)};
+}
+
+result<chat_closed> support_desk::end_chat_by_customer(std::int64_t customer_id) {
+  auto it = chatting_.find(customer_id);
+  if (it == chatting_.end())
+    return failure{errc::not_in_chat, "No está conversando con un ejecutivo."};
+  return close_chat(it->second);
+}
+
+result<chat_closed> support_desk::end_chat_by_executive(std::int64_t executive_id) {
+  if (!chats_.contains(executive_id))
+    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
+  return close_chat(executive_id);
+}
+
+customer_departure support_desk::customer_gone(std::int64_t customer_id) {
+  customer_departure out;
+  if (auto it = chatting_.find(customer_id); it != chatting_.end()) {
+    out.was = support_state::chat;
+    out.chat = close_chat(it->second);
+    return out;
+  }
+  if (auto moved = leave(customer_id)) {
+    out.was = support_state::queue;
+    out.moved = std::move(*moved);
+  }
+  return out;
+}
+
+std::optional<requeued> support_desk::executive_gone(std::int64_t executive_id, std::int64_t now) {
+  if (!chats_.contains(executive_id))
+    return std::nullopt;
+  chat_closed closed = close_chat(executive_id);
+  queue_.push_front({closed.customer_id, now});
+  requeued out;
+  out.customer_id = closed.customer_id;
+  out.executive_id = executive_id;
+  out.position = 1;
+  out.cancelled_offer = std::move(closed.cancelled_offer);
+  out.moved = positions_from(1);
+  return out;
+}
+
+result<offer> support_desk::create_offer(std::int64_t executive_id, std::string card,
+                                         std::int64_t price, std::int64_t now) {
+  auto it = chats_.find(executive_id);
+  if (it == chats_.end())
+    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
+  if (it->second.open_offer)
+    return failure{errc::invalid_state, "Ya hay una oferta esperando la respuesta del cliente (#" +
+                                            std::to_string(it->second.open_offer->id) + ")."};
+  it->second.open_offer =
+      offer{next_offer_id_++, it->second.customer_id, executive_id, std::move(card), price, now};
+  return *it->second.open_offer;
+}
+
+result<offer> support_desk::offer_to_answer(std::int64_t customer_id, std::int64_t offer_id) const {
+  const failure unknown{errc::not_found, "La oferta no existe o ya no está vigente."};
+  auto executive = executive_of(customer_id);
+  if (!executive)
+    return unknown;
+  const offer* open = open_offer(*executive);
+  if (!open || open->id != offer_id || open->customer_id != customer_id)
+    return unknown;
+  return *open;
+}
+
+bool support_desk::close_offer(std::int64_t offer_id) {
+  for (auto& [executive_id, c] : chats_) {
+    if (c.open_offer && c.open_offer->id == offer_id) {
+      c.open_offer.reset();
+      return true;
+    }
+  }
+  return false;
+}
+
+bool support_desk::invariants_hold() const {
+  std::unordered_set<std::int64_t> queued;
+  for (const auto& e : queue_) {
+    if (!queued.insert(e.customer_id).second)
+      return false;  // queued twice
+    if (chatting_.contains(e.customer_id))
+      return false;  // queued and chatting
+  }
+  if (chats_.size() != chatting_.size())
+    return false;  // a customer in two chats, or a chat without its reverse entry
+  for (const auto& [executive_id, c] : chats_) {
+    auto it = chatting_.find(c.customer_id);
+    if (it == chatting_.end() || it->second != executive_id)
+      return false;
+    if (c.open_offer &&
+        (c.open_offer->customer_id != c.customer_id || c.open_offer->executive_id != executive_id ||
+         c.open_offer->id >= next_offer_id_))
+      return false;
+  }
+  return true;
+}
+
+std::deque<queue_entry>::const_iterator support_desk::find_queued(std::int64_t customer_id) const {
+  return std::find_if(queue_.begin(), queue_.end(),
+                      [customer_id](const queue_entry& e) { return e.customer_id == customer_id; });
+}
+
+std::vector<position_change> support_desk::positions_from(std::size_t from) const {
+  std::vector<position_change> out;
+  for (std::size_t i = from; i < queue_.size(); ++i)
+    out.push_back({queue_[i].customer_id, i + 1});
+  return out;
+}
+
+chat_closed support_desk::close_chat(std::int64_t executive_id) {
+  auto it = chats_.find(executive_id);
+  chat_closed out{it->second.customer_id, executive_id, std::move(it->second.open_offer)};
+  chatting_.erase(it->second.customer_id);
+  chats_.erase(it);
+  return out;
+}
+
+}  // namespace tcs::services

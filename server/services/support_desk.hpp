@@ -1,0 +1,158 @@
+// The support desk: the FIFO queue of customers waiting for an executive, the open chats
+// (one customer per executive) and the offers (`:buy`) made in them. Sans-io: no sockets, no
+// SQL, no clock of its own.
+//
+// Contract:
+// - Every method applies its whole change before returning and returns a *decision*: who must
+//   be told what. Callers turn decisions into messages after the desk is already consistent,
+//   so telling someone (which may tear that someone down and call back into the desk) never
+//   sees a half-applied change.
+// - A customer is in at most one place: the menu (unknown to the desk), the queue, or one
+//   chat. An executive is in at most one chat. Positions are 1-based (1 = next to be served).
+// - Expected refusals are `result` failures with Spanish messages: invalid_state (already
+//   queued, not queued, queue empty, executive busy, an offer already open), not_in_chat,
+//   not_found (an offer that is not open or not the caller's). Nothing changes on a failure.
+// - Offers live only as long as their chat: at most one open offer per chat; ending the chat
+//   for any reason cancels it, and the decision carries the cancelled offer.
+#pragma once
+
+#include "common/protocol/errc.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tcs::services {
+
+enum class support_state : std::uint8_t { menu, queue, chat };
+
+struct queue_entry {
+  std::int64_t customer_id = 0;
+  std::int64_t joined_at = 0;  // Unix seconds
+};
+
+// A customer's new place in the queue.
+struct position_change {
+  std::int64_t customer_id = 0;
+  std::size_t position = 0;
+};
+
+struct offer {
+  std::int64_t id = 0;  // unique for the life of the desk, never reused
+  std::int64_t customer_id = 0;
+  std::int64_t executive_id = 0;
+  std::string card;
+  std::int64_t price = 0;  // whole pesos
+  std::int64_t created_at = 0;
+};
+
+struct queue_joined {
+  std::size_t position = 0;
+  std::size_t waiting = 0;  // customers in the queue, this one included
+};
+
+// `:connect`: the longest-waiting customer now chats with the executive; the rest moved up.
+struct paired {
+  std::int64_t customer_id = 0;
+  std::int64_t executive_id = 0;
+  std::int64_t waited_s = 0;
+  std::vector<position_change> moved;
+};
+
+// A chat that ended (by either side, or because the customer left).
+struct chat_closed {
+  std::int64_t customer_id = 0;
+  std::int64_t executive_id = 0;
+  std::optional<offer> cancelled_offer;
+};
+
+// What a customer's departure (logout or dropped connection) changes.
+struct customer_departure {
+  support_state was = support_state::menu;
+  std::vector<position_change> moved;  // was == queue: the customers behind it moved up
+  std::optional<chat_closed> chat;     // was == chat: the executive to tell
+};
+
+// An executive left mid-chat: its customer goes back to the head of the queue.
+struct requeued {
+  std::int64_t customer_id = 0;
+  std::int64_t executive_id = 0;
+  std::size_t position = 1;
+  std::optional<offer> cancelled_offer;
+  std::vector<position_change> moved;  // everyone who was queued moved down by one
+};
+
+class support_desk {
+ public:
+  // --- Queries -------------------------------------------------------------------------------
+  support_state state_of(std::int64_t customer_id) const;
+  std::optional<std::size_t> position_of(std::int64_t customer_id) const;
+  const std::deque<queue_entry>& queue() const noexcept { return queue_; }
+  std::size_t waiting() const noexcept { return queue_.size(); }
+  std::optional<std::int64_t> executive_of(std::int64_t customer_id) const;
+  std::optional<std::int64_t> customer_of(std::int64_t executive_id) const;
+  bool is_free(std::int64_t executive_id) const { return !customer_of(executive_id); }
+  std::size_t chats() const noexcept { return chats_.size(); }
+  // The chat's open offer, if any.
+  const offer* open_offer(std::int64_t executive_id) const;
+
+  // --- Queue ---------------------------------------------------------------------------------
+  // Appends the customer to the queue. invalid_state if already queued or in a chat.
+  result<queue_joined> join(std::int64_t customer_id, std::int64_t now);
+  // Removes a queued customer; the decision lists those behind it (their new positions).
+  // invalid_state if the customer is not queued.
+  result<std::vector<position_change>> leave(std::int64_t customer_id);
+
+  // --- Chats ---------------------------------------------------------------------------------
+  // Pairs a free executive with the longest-waiting customer. invalid_state if the executive
+  // is already chatting or the queue is empty.
+  result<paired> connect(std::int64_t executive_id, std::int64_t now);
+  // Either side ends its chat normally. not_in_chat if the caller has none. The customer goes
+  // back to the menu (not to the queue); the executive is free.
+  result<chat_closed> end_chat_by_customer(std::int64_t customer_id);
+  result<chat_closed> end_chat_by_executive(std::int64_t executive_id);
+
+  // --- Departures (never fail; nothing to do is a valid answer) ------------------------------
+  customer_departure customer_gone(std::int64_t customer_id);
+  // The executive's customer, if any, is put at the head of the queue (joined_at = now).
+  std::optional<requeued> executive_gone(std::int64_t executive_id, std::int64_t now);
+
+  // --- Offers --------------------------------------------------------------------------------
+  // Opens an offer in the executive's chat. not_in_chat without a chat; invalid_state if the
+  // chat already has an open offer. `card` and `price` are taken as given (validate first).
+  result<offer> create_offer(std::int64_t executive_id, std::string card, std::int64_t price,
+                             std::int64_t now);
+  // The open offer `offer_id` if `customer_id` may answer it (it is that customer's chat);
+  // not_found otherwise, so an offer of someone else's chat looks like one that does not exist.
+  // Changes nothing: the caller records the answer, then calls close_offer().
+  result<offer> offer_to_answer(std::int64_t customer_id, std::int64_t offer_id) const;
+  // Closes the open offer `offer_id` (answered). False if it is not open.
+  bool close_offer(std::int64_t offer_id);
+
+  // For tests: every invariant of the contract above holds.
+  bool invariants_hold() const;
+
+ private:
+  struct chat {
+    std::int64_t customer_id = 0;
+    std::int64_t started_at = 0;
+    std::optional<offer> open_offer;
+  };
+
+  std::deque<queue_entry>::const_iterator find_queued(std::int64_t customer_id) const;
+  // Positions of the entries from index `from` on, after a change in front of them.
+  std::vector<position_change> positions_from(std::size_t from) const;
+  chat_closed close_chat(std::int64_t executive_id);
+
+  std::deque<queue_entry> queue_;                            // front = longest waiting
+  std::unordered_map<std::int64_t, chat> chats_;             // by executive id
+  std::unordered_map<std::int64_t, std::int64_t> chatting_;  // customer id -> executive id
+  std::int64_t next_offer_id_ = 1;
+};
+
+}  // namespace tcs::services

@@ -1,0 +1,144 @@
+"""Garbage, malformed messages and abusive peers: the server answers with clear error codes
+or closes the connection, never crashes, and a normal customer can log in right after."""
+import random
+
+from tcs_e2e import *
+
+
+def still_serves(server):
+    """The server is alive and a real customer can log in and out."""
+    check(server.proc.poll() is None, "server died:\n" + server.out.text[-3000:])
+    raw = RawClient(server.port)
+    raw.hello()
+    reply = raw.login_customer(CUSTOMERS[7][0])
+    check(reply and reply["ok"], "login after abuse failed: %r" % reply)
+    raw.request("logout")
+    raw.close()
+
+
+def error_code(message):
+    return message and not message.get("ok", True) and message["error"]["code"]
+
+
+def garbage():
+    with Server() as server:
+        rng = random.Random(1234)
+        # Random bytes: whatever the server makes of them, it must not die.
+        for _ in range(20):
+            raw = RawClient(server.port)
+            raw.send_bytes(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 3000))))
+            raw.sock.settimeout(2)
+            while raw.recv() is not None:
+                pass
+            raw.close()
+        still_serves(server)
+
+        # A length of 0xFFFFFFFF: frame_too_large, then the connection is closed.
+        raw = RawClient(server.port)
+        raw.send_bytes(b"\xff\xff\xff\xff" + b"x" * 100)
+        check(error_code(raw.recv()) == "frame_too_large", "oversized frame")
+        check(raw.recv() is None, "connection must close after an oversized frame")
+        raw.close()
+
+        raw = RawClient(server.port)
+        raw.send_bytes(b"\x00\x00\x00\x00")  # empty frame: reported, connection kept
+        check(error_code(raw.recv()) == "empty_frame", "empty frame")
+        raw.send_frame(b"{not json")
+        check(error_code(raw.recv()) == "invalid_json", "invalid json")
+        raw.send_frame(b'{"type":"hello","id":1,"client":"\xc3\x28"}')
+        check(error_code(raw.recv()) == "invalid_utf8", "invalid utf-8")
+        raw.send_frame(b"[1,2,3]")
+        check(error_code(raw.recv()) == "not_an_object", "array payload")
+        raw.send({"id": 5})
+        check(error_code(raw.recv()) == "missing_field", "no type")
+        reply = raw.request("catalogue")
+        check(error_code(reply) == "hello_required", "request before hello: %r" % reply)
+        raw.hello()
+        check(error_code(raw.request("no.such.thing")) == "unknown_type", "unknown type")
+        check(error_code(raw.request("catalogue")) == "not_authenticated", "before login")
+        check(error_code(raw.request("status")) == "not_authenticated", "exec before login")
+        reply = raw.request("login", role="customer", email=12, password="x")
+        check(error_code(reply) == "invalid_field", "mistyped field: %r" % reply)
+        check(error_code(raw.request("login", role="customer")) == "missing_field", "missing")
+        check(error_code(raw.request("login", role="admin", email="a", password="b"))
+              == "invalid_field", "bad role")
+        # After all that, the same connection still works.
+        check(raw.login_customer()["ok"], "login on the abused connection")
+        check(error_code(raw.request("status")) == "forbidden", "customer asks executive cmd")
+        raw.close()
+
+        # A truncated frame followed by a hang-up.
+        raw = RawClient(server.port)
+        raw.send_bytes(b"\x00\x00\x00\x40" + b'{"type":"hel')
+        raw.close()
+        still_serves(server)
+
+
+def protocol_error_cap():
+    with Server(extra_args=["--max-protocol-errors", "5"]) as server:
+        raw = RawClient(server.port)
+        for _ in range(6):
+            raw.send_frame(b"nope")
+        codes = []
+        while True:
+            message = raw.recv()
+            if message is None:
+                break
+            codes.append(error_code(message))
+        check(codes.count("invalid_json") == 6 and codes[-1] == "invalid_state",
+              "expected 6 invalid_json then the cap: %r" % codes)
+        still_serves(server)
+
+
+def login_timeout_and_heartbeat():
+    with Server(extra_args=["--login-timeout", "1", "--idle-timeout", "1"]) as server:
+        idle_guest = RawClient(server.port)
+        idle_guest.hello()
+        message = idle_guest.recv()
+        check(message and message["type"] == "timeout", "login timeout event: %r" % message)
+        check(idle_guest.recv() is None, "connection closed after the login timeout")
+
+        # A logged-in peer that never answers heartbeats is dropped...
+        silent = RawClient(server.port)
+        silent.hello()
+        check(silent.login_customer(CUSTOMERS[1][0])["ok"], "login")
+        message = silent.recv()
+        check(message and message["type"] == "heartbeat", "heartbeat expected: %r" % message)
+        check(silent.recv() is None, "a peer that ignores heartbeats is disconnected")
+        server.out.wait_for(r"Cliente Benjamín Soto desconectado")
+
+        # ...while a real terminal answers them and stays connected.
+        c = customer(server.port)
+        time.sleep(4)
+        c.send("7")
+        check(c.wait() == 0, "the terminal survived idle heartbeats:\n" + c.out.text)
+
+
+def throttling():
+    args = ["--login-slow-after", "2", "--login-lock-after", "4", "--login-lock-seconds", "3"]
+    with Server(extra_args=args) as server:
+        raw = RawClient(server.port)
+        raw.hello()
+        email = CUSTOMERS[2][0]
+        for _ in range(4):
+            reply = raw.login_customer(email, "wrong-password")
+            check(error_code(reply) == "bad_credentials", "wrong password: %r" % reply)
+        # Locked: even the right password is refused.
+        reply = raw.login_customer(email)
+        check(error_code(reply) == "too_many_attempts", "lock: %r" % reply)
+        server.out.wait_for(r"Bloqueo por intentos fallidos: la cuenta camila\.fuentes@example\.com")
+        # An unknown email is locked the same way (no account enumeration).
+        for _ in range(4):
+            raw.login_customer("nadie@example.com", "x")
+        check(error_code(raw.login_customer("nadie@example.com", "x")) == "too_many_attempts",
+              "unknown emails are throttled too")
+        time.sleep(3.5)
+        check(raw.login_customer(email)["ok"], "login after the lock expired")
+        raw.close()
+
+
+if __name__ == "__main__":
+    run(garbage)
+    run(protocol_error_cap)
+    run(login_timeout_and_heartbeat)
+    run(throttling)
