@@ -1,8 +1,7 @@
-// Login, menu loop and event printing of tcs-client.
+// The menu loop of tcs-client (login, logout and session events are term::session's).
 #include "client/customer_app.hpp"
 
 #include "common/term/format.hpp"
-#include "common/term/login_flow.hpp"
 
 namespace tcs::client {
 
@@ -21,18 +20,9 @@ constexpr std::string_view menu_text =
 
 }  // namespace
 
-customer_app::customer_app(term::terminal& term, std::shared_ptr<client_connection> conn)
-    : term_(term), conn_(std::move(conn)) {
-  conn_->on_event([this](const json::object& ev) { on_event(ev); });
-}
-
-void customer_app::say(std::string_view text) {
-  term_.print(term::assistant(text));
-}
-
-asio::awaitable<std::optional<std::string>> customer_app::ask() {
+asio::awaitable<std::optional<std::string>> customer_app::ask(bool secret) {
   for (;;) {
-    auto r = co_await term_.read_line(first_name_ + ": ");
+    auto r = co_await term_.read_line(first_name_ + ": ", secret);
     if (r.status == term::read_status::line)
       co_return std::move(r.text);
     if (r.status == term::read_status::end_of_input)
@@ -42,40 +32,9 @@ asio::awaitable<std::optional<std::string>> customer_app::ask() {
   }
 }
 
-void customer_app::on_event(const json::object& event) {
-  const auto type = get_string(event, "type");
-  if (!type)
-    return;
-  if (*type == "shutdown" || *type == "timeout" || *type == "account_disabled") {
-    if (auto m = get_string(event, "message"))
-      say(*m);
-    if (*type == "account_disabled") {  // the server closes the connection right after
-      connection_lost_ = true;
-      term_.interrupt();
-    }
-  } else if (*type == "connection_lost") {
-    if (connection_lost_)
-      return;  // already told why (account_disabled)
-    connection_lost_ = true;
-    say("Se perdió la conexión con el servidor.");
-    term_.interrupt();
-  } else {
-    on_support_event(event);
-  }
-}
-
 asio::awaitable<int> customer_app::run(std::string host, std::uint16_t port) {
-  term_.print(term::banner);
-  try {
-    co_await conn_->connect(host, port, "tcs-client/0.1");
-  } catch (const std::exception& e) {
-    say(e.what());
+  if (!co_await log_in(std::move(host), port, "tcs-client/0.1", false))
     co_return 1;
-  }
-  auto login = co_await term::login_flow(term_, *conn_, false);
-  if (!login)
-    co_return 1;
-  first_name_ = std::string(get_string(*login, "first_name").value());
   say("¡Bienvenido " + first_name_ + "! ¿En qué te podemos ayudar?");
 
   bool first = true;
@@ -121,9 +80,7 @@ asio::awaitable<int> customer_app::run(std::string host, std::uint16_t port) {
   }
   if (connection_lost_)
     co_return 1;
-  co_await conn_->request(make_event("logout"));
-  say("¡Hasta pronto, " + first_name_ + "!");
-  conn_->close();
+  co_await log_out("¡Hasta pronto, " + first_name_ + "!");
   co_return 0;
 }
 

@@ -1,22 +1,20 @@
 // tcs-client's dialogue: login, the seed's menu, and one member per menu option. Runs as one
-// coroutine on the loop; server events arrive through on_event() and are printed at once.
+// coroutine on the loop; server events arrive through term::session and are printed at once.
 #pragma once
 
-#include "common/net/client_connection.hpp"
-#include "common/term/terminal.hpp"
+#include "common/term/session.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 
 namespace tcs::client {
 
-class customer_app {
+class customer_app : public term::session {
  public:
-  customer_app(term::terminal& term, std::shared_ptr<client_connection> conn);
+  using term::session::session;
 
   // The whole session. Returns the process exit code: 0 after [7] Salir (or the end of the
   // input once logged in), 1 when login never succeeded or the connection was lost.
@@ -32,19 +30,14 @@ class customer_app {
   // Option 6: queue, chat, offers. (support_chat.cpp)
   boost::asio::awaitable<void> contact_executive();
 
-  void on_event(const json::object& event);
   // Support events (queue, chat, offers, operations); false for any other type.
   // (support_chat.cpp)
-  bool on_support_event(const json::object& event);
-  // Reads a line at the customer's own prompt ("Ana: "). nullopt: input ended or lost.
-  boost::asio::awaitable<std::optional<std::string>> ask();
-  void say(std::string_view text);  // "Asistente: ..."
+  bool on_support_event(const json::object& event) override;
+  // Reads a line at the customer's own prompt ("Ana: "), masked when `secret` (passwords).
+  // nullopt: input ended or lost.
+  boost::asio::awaitable<std::optional<std::string>> ask(bool secret = false);
 
-  term::terminal& term_;
-  std::shared_ptr<client_connection> conn_;
-  std::string first_name_;
   bool input_ended_ = false;
-  bool connection_lost_ = false;
 
   // Where option 6 stands. Events move it; contact_executive() reads it after every wake-up.
   enum class support_state { idle, joining, queued, chatting, ended };

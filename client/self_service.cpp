@@ -4,7 +4,9 @@
 // lost connection ends it at once.
 #include "client/customer_app.hpp"
 #include "client/render.hpp"
+#include "common/term/fields.hpp"
 #include "common/term/format.hpp"
+#include "common/term/operations_view.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -14,6 +16,12 @@
 namespace tcs::client {
 
 namespace asio = boost::asio;
+using term::array_field;
+using term::int_field;
+using term::objects;
+using term::operation_heading;
+using term::operation_list_entry;
+using term::text_field;
 
 namespace {
 
@@ -86,21 +94,6 @@ class dialogue {
   client_connection& conn_;
 };
 
-// Reads a password at the customer's prompt without echoing it; mirrors customer_app::ask().
-asio::awaitable<std::optional<std::string>> read_secret(term::terminal& term, std::string prompt,
-                                                        bool& input_ended,
-                                                        const bool& connection_lost) {
-  for (;;) {
-    auto r = co_await term.read_line(prompt, true);
-    if (r.status == term::read_status::line)
-      co_return std::move(r.text);
-    if (r.status == term::read_status::end_of_input)
-      input_ended = true;
-    if (r.status == term::read_status::end_of_input || connection_lost)
-      co_return std::nullopt;
-  }
-}
-
 // Fetches the catalogue into `products` and prints it; false if the request failed.
 asio::awaitable<bool> load_catalogue(dialogue& d, term::terminal& term,
                                      std::vector<json::object>& products) {
@@ -170,17 +163,16 @@ constexpr std::int64_t max_units_per_product = 99;  // the server's per-line lim
 
 asio::awaitable<void> customer_app::change_password() {
   dialogue d{[this] { return ask(); }, [this](std::string_view t) { say(t); }, *conn_};
-  const std::string prompt = first_name_ + ": ";
   d.say("Ingrese su contraseña actual.");
-  auto current = co_await read_secret(term_, prompt, input_ended_, connection_lost_);
+  auto current = co_await ask(true);
   if (!current)
     co_return;
   d.say("Ingrese su nueva contraseña.");
-  auto new1 = co_await read_secret(term_, prompt, input_ended_, connection_lost_);
+  auto new1 = co_await ask(true);
   if (!new1)
     co_return;
   d.say("Ingrese su nueva contraseña nuevamente.");
-  auto new2 = co_await read_secret(term_, prompt, input_ended_, connection_lost_);
+  auto new2 = co_await ask(true);
   if (!new2)
     co_return;
 
@@ -221,12 +213,8 @@ asio::awaitable<void> customer_app::show_history() {
   auto details = co_await d.request(operation_request("history.detail", int_field(chosen, "id")));
   if (!details)
     co_return;
-  const json::value* op = details->if_contains("operation");
-  if (!op || !op->is_object())
-    co_return;
-  d.say("[" + std::to_string(*pick) + "] " + operation_heading(op->get_object()));
-  for (const auto& line : operation_details(op->get_object()))
-    term_.print(line);
+  if (const auto* op = term::object_field(*details, "operation"))
+    d.say(term::render_operation(*op, *pick));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,11 +364,8 @@ asio::awaitable<void> customer_app::request_return() {
   auto details = co_await d.request(operation_request("history.detail", id));
   if (!details)
     co_return;
-  if (const json::value* op = details->if_contains("operation"); op && op->is_object()) {
-    d.say("[" + std::to_string(*pick) + "] " + operation_heading(op->get_object()));
-    for (const auto& line : operation_details(op->get_object()))
-      term_.print(line);
-  }
+  if (const auto* op = term::object_field(*details, "operation"))
+    d.say(term::render_operation(*op, *pick));
   auto yes = co_await d.yes_no("¿Confirma la devolución de esta compra? (s/n)");
   if (!yes)
     co_return;

@@ -7,39 +7,21 @@
 // without typing anything. See docs/protocol.md, "Support queue and chat".
 #include "client/customer_app.hpp"
 #include "common/term/command_parser.hpp"
+#include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "common/term/operations_view.hpp"
 
 namespace tcs::client {
 
 namespace asio = boost::asio;
+using term::bool_field;
+using term::int_field;
+using term::object_field;
+using term::text_field;
 
 namespace {
 
 constexpr std::string_view leave_word = ":salir";
-
-std::string string_or(const json::object& o, std::string_view key, std::string_view fallback) {
-  if (auto v = get_string(o, key))
-    return std::string(*v);
-  return std::string(fallback);
-}
-
-std::int64_t int_or(const json::object& o, std::string_view key, std::int64_t fallback) {
-  if (auto v = get_int(o, key))
-    return *v;
-  return fallback;
-}
-
-bool bool_or(const json::object& o, std::string_view key, bool fallback) {
-  if (auto v = get_bool(o, key))
-    return *v;
-  return fallback;
-}
-
-const json::object* object_field(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
 
 std::string offer_question(std::string_view executive, std::string_view card, std::int64_t price) {
   return std::string(executive) + " ofrece comprarle \"" + std::string(card) + "\" por " +
@@ -49,7 +31,7 @@ std::string offer_question(std::string_view executive, std::string_view card, st
 }  // namespace
 
 bool customer_app::on_support_event(const json::object& event) {
-  const std::string type = string_or(event, "type", "");
+  const std::string type = text_field(event, "type", "");
   if (type == "queue.position") {
     if (auto p = get_int(event, "position")) {
       queue_position_ = *p;
@@ -60,23 +42,23 @@ bool customer_app::on_support_event(const json::object& event) {
     std::string name = "un ejecutivo";
     executive_first_name_ = "Ejecutivo";
     if (const auto* exec = object_field(event, "executive")) {
-      name = string_or(*exec, "name", name);
-      executive_first_name_ = string_or(*exec, "first_name", name);
+      name = text_field(*exec, "name", name);
+      executive_first_name_ = text_field(*exec, "first_name", name);
     }
     support_ = support_state::chatting;
     offer_.reset();
     // No need to wake the pending read: the next line is read as a chat line anyway.
     say("Lo atiende " + name + ". Escriba :salir para terminar la conversación.");
   } else if (type == "chat.message") {
-    term_.print(string_or(event, "from", executive_first_name_) + ": " +
-                string_or(event, "text", ""));
+    term_.print(text_field(event, "from", executive_first_name_) + ": " +
+                text_field(event, "text", ""));
   } else if (type == "chat.ended") {
     offer_.reset();
-    say(string_or(event, "message", "La conversación terminó."));
-    if (string_or(event, "reason", "") == "executive_disconnected") {
+    say(text_field(event, "message", "La conversación terminó."));
+    if (text_field(event, "reason", "") == "executive_disconnected") {
       // The server put the customer back at the head of the queue: keep waiting.
       support_ = support_state::queued;
-      queue_position_ = int_or(event, "position", 1);
+      queue_position_ = int_field(event, "position", 1);
       say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) +
           ". Escriba :salir para volver al menú.");
     } else if (support_ != support_state::idle) {
@@ -88,25 +70,17 @@ bool customer_app::on_support_event(const json::object& event) {
     const auto price = get_int(event, "price");
     if (!id || !price)
       return true;
-    offer_ = open_offer{*id, string_or(event, "card", "?"), *price};
-    say(offer_question(string_or(event, "executive", executive_first_name_), offer_->card,
+    offer_ = open_offer{*id, text_field(event, "card", "?"), *price};
+    say(offer_question(text_field(event, "executive", executive_first_name_), offer_->card,
                        offer_->price));
   } else if (type == "offer.cancelled") {
-    std::string card = string_or(event, "card", offer_ ? offer_->card : "");
+    std::string card = text_field(event, "card", offer_ ? offer_->card : "");
     offer_.reset();
     say(card.empty() ? "La oferta fue cancelada."
                      : "La oferta por \"" + card + "\" fue cancelada.");
   } else if (type == "operations") {
-    std::string text = term::assistant("Todas sus operaciones:");
-    if (const auto* ops = event.if_contains("operations"); ops && ops->is_array()) {
-      if (ops->as_array().empty())
-        text += "\nNo tiene operaciones registradas.";
-      for (const auto& op : ops->as_array()) {
-        if (op.is_object())
-          text += "\n" + term::render_operation(op.as_object());
-      }
-    }
-    term_.print(text);
+    term_.print(
+        term::render_operations("Todas sus operaciones:", term::array_field(event, "operations")));
   } else {
     return false;
   }
@@ -124,7 +98,7 @@ asio::awaitable<void> customer_app::contact_executive() {
   }
   if (support_ == support_state::joining) {  // not already taken by an executive
     support_ = support_state::queued;
-    queue_position_ = int_or(joined, "position", 1);
+    queue_position_ = int_field(joined, "position", 1);
     say("Está en la cola de espera, posición " + std::to_string(queue_position_) +
         ". Escriba :salir para volver al menú.");
   }
@@ -184,7 +158,7 @@ asio::awaitable<void> customer_app::contact_executive() {
       json::object reply = co_await conn_->request(std::move(request));
       if (auto f = reply_failure(reply)) {
         say(f->message);
-      } else if (bool_or(reply, "accepted", false)) {
+      } else if (bool_field(reply, "accepted", false)) {
         std::string text = "Vendió \"" + offer.card + "\" por " + term::pesos(offer.price);
         if (auto op = get_int(reply, "operation_id"))
           text += " (operación #" + std::to_string(*op) + ")";

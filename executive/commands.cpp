@@ -3,6 +3,7 @@
 // chat". Whether there is a current customer is the server's call (not_in_chat): this
 // terminal only remembers the customer's name for its messages.
 #include "common/term/command_parser.hpp"
+#include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "common/term/operations_view.hpp"
 #include "executive/executive_app.hpp"
@@ -13,6 +14,14 @@
 namespace tcs::executive {
 
 namespace asio = boost::asio;
+using term::array_field;
+using term::bool_field;
+using term::display_width;
+using term::int_field;
+using term::object_field;
+using term::pad_left;
+using term::pad_right;
+using term::text_field;
 
 namespace {
 
@@ -53,54 +62,6 @@ constexpr command_spec commands[] = {
     {":help", ":help", false},
 };
 
-std::string string_or(const json::object& o, std::string_view key, std::string_view fallback) {
-  if (auto v = get_string(o, key))
-    return std::string(*v);
-  return std::string(fallback);
-}
-
-std::int64_t int_or(const json::object& o, std::string_view key, std::int64_t fallback) {
-  if (auto v = get_int(o, key))
-    return *v;
-  return fallback;
-}
-
-bool bool_or(const json::object& o, std::string_view key, bool fallback) {
-  if (auto v = get_bool(o, key))
-    return *v;
-  return fallback;
-}
-
-const json::object* object_field(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
-const json::array* array_field(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_array() ? &v->as_array() : nullptr;
-}
-
-// Characters on screen of a UTF-8 string (code points; enough for names and labels).
-std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-std::string pad_right(std::string text, std::size_t width) {
-  const std::size_t w = display_width(text);
-  if (w < width)
-    text.append(width - w, ' ');
-  return text;
-}
-
-std::string pad_left(std::string text, std::size_t width) {
-  const std::size_t w = display_width(text);
-  if (w < width)
-    text.insert(0, width - w, ' ');
-  return text;
-}
-
 std::string waited(std::int64_t seconds) {
   if (seconds < 60)
     return std::to_string(seconds) + " s";
@@ -121,10 +82,10 @@ std::string_view customer_state(std::string_view state) {
 
 // "consulta de catálogo (detalle), 27/08/2024 16:20" plus the outcome when it failed.
 std::string activity_text(const json::object& a, bool date_first) {
-  std::string what(term::activity_label(string_or(a, "action", "?")));
-  if (auto detail = string_or(a, "detail", ""); !detail.empty())
+  std::string what(term::activity_label(text_field(a, "action", "?")));
+  if (auto detail = text_field(a, "detail", ""); !detail.empty())
     what += " (" + detail + ")";
-  if (auto outcome = string_or(a, "outcome", "ok"); outcome != "ok" && !outcome.empty())
+  if (auto outcome = text_field(a, "outcome", "ok"); outcome != "ok" && !outcome.empty())
     what += " [falló: " + outcome + "]";
   const auto at = get_int(a, "at");
   if (!at)
@@ -135,47 +96,38 @@ std::string activity_text(const json::object& a, bool date_first) {
 
 std::string render_status(const json::object& reply) {
   std::string out;
-  const auto* customers = array_field(reply, "customers");
-  if (!customers || customers->empty()) {
+  const json::array& customers = array_field(reply, "customers");
+  if (customers.empty()) {
     out = term::assistant("No hay clientes conectados.");
   } else {
-    out = term::assistant("Clientes conectados (" + std::to_string(customers->size()) + "):");
-    for (const auto& v : *customers) {
-      if (!v.is_object())
-        continue;
-      const auto& c = v.as_object();
-      out += "\n  " + string_or(c, "email", "?") + " " + string_or(c, "name", "?");
+    out = term::assistant("Clientes conectados (" + std::to_string(customers.size()) + "):");
+    for (const auto& c : term::objects(customers)) {
+      out += "\n  " + text_field(c, "email", "?") + " " + text_field(c, "name", "?");
       if (auto state = get_string(c, "state"))
         out += " (" + std::string(customer_state(*state)) + ")";
     }
   }
-  const auto* queue = array_field(reply, "queue");
-  if (!queue || queue->empty()) {
+  const json::array& queue = array_field(reply, "queue");
+  if (queue.empty()) {
     out += "\nCola de espera: vacía.";
   } else {
-    out += "\nCola de espera (" + std::to_string(queue->size()) + "):";
-    for (const auto& v : *queue) {
-      if (!v.is_object())
-        continue;
-      const auto& q = v.as_object();
-      out += "\n  [" + std::to_string(int_or(q, "position", 0)) + "] " + string_or(q, "name", "?") +
-             " (" + string_or(q, "email", "?") + "), esperando " +
-             waited(int_or(q, "waiting_s", 0));
+    out += "\nCola de espera (" + std::to_string(queue.size()) + "):";
+    for (const auto& q : term::objects(queue)) {
+      out += "\n  [" + std::to_string(int_field(q, "position", 0)) + "] " +
+             text_field(q, "name", "?") + " (" + text_field(q, "email", "?") + "), esperando " +
+             waited(int_field(q, "waiting_s", 0));
     }
   }
   return out;
 }
 
 std::string render_details(const json::object& reply) {
-  const auto* customers = array_field(reply, "customers");
-  if (!customers || customers->empty())
+  const json::array& customers = array_field(reply, "customers");
+  if (customers.empty())
     return term::assistant("No hay clientes conectados.");
   std::string out = term::assistant("Clientes conectados y su última acción:");
-  for (const auto& v : *customers) {
-    if (!v.is_object())
-      continue;
-    const auto& c = v.as_object();
-    out += "\n  " + string_or(c, "email", "?") + " " + string_or(c, "name", "?") + ": ";
+  for (const auto& c : term::objects(customers)) {
+    out += "\n  " + text_field(c, "email", "?") + " " + text_field(c, "name", "?") + ": ";
     if (const auto* last = object_field(c, "last_action"))
       out += activity_text(*last, false);
     else
@@ -185,8 +137,10 @@ std::string render_details(const json::object& reply) {
 }
 
 std::string render_catalogue(const json::object& reply) {
-  const json::array* products = array_field(reply, "products");
-  if (!products) {  // tolerate another name for the list
+  const json::array* products = nullptr;
+  if (const auto* list = reply.if_contains("products"); list && list->is_array()) {
+    products = &list->as_array();
+  } else {  // tolerate another name for the list
     for (const auto& [key, value] : reply) {
       if (value.is_array()) {
         products = &value.as_array();
@@ -202,17 +156,14 @@ std::string render_catalogue(const json::object& reply) {
   };
   std::vector<row> rows;
   row header{"#", "Nombre", "Tipo", "Precio", "Stock", "Retenidas", ""};
-  for (const auto& v : *products) {
-    if (!v.is_object())
-      continue;
-    const auto& p = v.as_object();
+  for (const auto& p : term::objects(*products)) {
     row r;
-    r.id = std::to_string(int_or(p, "id", 0));
-    r.name = string_or(p, "name", "?");
-    r.kind = std::string(term::kind_name(string_or(p, "kind", "")));
-    r.price = term::pesos(int_or(p, "price", 0));
-    r.stock = std::to_string(int_or(p, "stock", 0));
-    r.held = std::to_string(int_or(p, "held", 0));
+    r.id = std::to_string(int_field(p, "id", 0));
+    r.name = text_field(p, "name", "?");
+    r.kind = std::string(term::kind_name(text_field(p, "kind", "")));
+    r.price = term::pesos(int_field(p, "price", 0));
+    r.stock = std::to_string(int_field(p, "stock", 0));
+    r.held = std::to_string(int_field(p, "held", 0));
     if (auto listed = get_bool(p, "listed"); listed && !*listed)
       r.note = "  (no publicado)";
     rows.push_back(std::move(r));
@@ -252,27 +203,27 @@ asio::awaitable<std::optional<json::object>> executive_app::call(json::object re
 }
 
 bool executive_app::on_support_event(const json::object& event) {
-  const std::string type = string_or(event, "type", "");
+  const std::string type = text_field(event, "type", "");
   if (type == "queue.joined") {
     std::string name = "?";
     if (const auto* c = object_field(event, "customer"))
-      name = string_or(*c, "name", name);
+      name = text_field(*c, "name", name);
     say("El cliente " + name + " se quiere conectar");
   } else if (type == "chat.message") {
-    term_.print(string_or(event, "from", customer_first_name_) + ": " +
-                string_or(event, "text", ""));
+    term_.print(text_field(event, "from", customer_first_name_) + ": " +
+                text_field(event, "text", ""));
   } else if (type == "chat.ended") {
-    say(string_or(event, "message", "La conversación terminó."));
+    say(text_field(event, "message", "La conversación terminó."));
     customer_name_.clear();
     customer_first_name_.clear();
   } else if (type == "offer.cancelled") {
-    say("La oferta por \"" + string_or(event, "card", "?") + "\" quedó cancelada.");
+    say("La oferta por \"" + text_field(event, "card", "?") + "\" quedó cancelada.");
   } else if (type == "offer.answered") {
-    const std::string who = string_or(
+    const std::string who = text_field(
         event, "customer", customer_first_name_.empty() ? "El cliente" : customer_first_name_);
-    const std::string what = "vender \"" + string_or(event, "card", "?") + "\" por " +
-                             term::pesos(int_or(event, "price", 0));
-    if (bool_or(event, "accepted", false)) {
+    const std::string what = "vender \"" + text_field(event, "card", "?") + "\" por " +
+                             term::pesos(int_field(event, "price", 0));
+    if (bool_field(event, "accepted", false)) {
       std::string text = who + " aceptó " + what;
       if (auto op = get_int(event, "operation_id"))
         text += " (operación #" + std::to_string(*op) + ")";
@@ -315,9 +266,9 @@ asio::awaitable<bool> executive_app::run_command(std::string_view line) {
     if (auto reply = co_await call(make_event("connect"))) {
       std::string email;
       if (const auto* c = object_field(*reply, "customer")) {
-        customer_name_ = string_or(*c, "name", "el cliente");
-        customer_first_name_ = string_or(*c, "first_name", customer_name_);
-        email = string_or(*c, "email", "");
+        customer_name_ = text_field(*c, "name", "el cliente");
+        customer_first_name_ = text_field(*c, "first_name", customer_name_);
+        email = text_field(*c, "email", "");
       }
       say("Conectado con " + customer_name_ + (email.empty() ? "" : " (" + email + ")") +
           ". Lo que escriba se le envía; :disconnect termina la conversación.");
@@ -326,32 +277,20 @@ asio::awaitable<bool> executive_app::run_command(std::string_view line) {
     if (auto reply = co_await call(make_event("customer.activity"))) {
       std::string who = customer_name_;
       if (const auto* c = object_field(*reply, "customer"))
-        who = string_or(*c, "name", who);
+        who = text_field(*c, "name", who);
       std::string out = term::assistant("Actividad de " + who + ":");
-      const auto* entries = array_field(*reply, "entries");
-      if (!entries || entries->empty())
+      const json::array& entries = array_field(*reply, "entries");
+      if (entries.empty())
         out += "\nSin actividad registrada.";
-      else
-        for (const auto& e : *entries) {
-          if (e.is_object())
-            out += "\n- " + activity_text(e.as_object(), true);
-        }
+      for (const auto& e : term::objects(entries))
+        out += "\n- " + activity_text(e, true);
       term_.print(out);
     }
   } else if (name == ":operations") {
-    if (auto reply = co_await call(make_event("customer.operations"))) {
-      std::string out =
-          term::assistant("Operaciones de " + customer_name_ + " (también se le muestran a él):");
-      const auto* ops = array_field(*reply, "operations");
-      if (!ops || ops->empty())
-        out += "\nNo tiene operaciones registradas.";
-      else
-        for (const auto& op : *ops) {
-          if (op.is_object())
-            out += "\n" + term::render_operation(op.as_object());
-        }
-      term_.print(out);
-    }
+    if (auto reply = co_await call(make_event("customer.operations")))
+      term_.print(term::render_operations(
+          "Operaciones de " + customer_name_ + " (también se le muestran a él):",
+          array_field(*reply, "operations")));
   } else if (name == ":catalogue") {
     if (auto reply = co_await call(make_event("catalogue")))
       term_.print(render_catalogue(*reply));
@@ -384,11 +323,11 @@ asio::awaitable<bool> executive_app::run_command(std::string_view line) {
       request["price"] = *args->price;
     if (auto reply = co_await call(std::move(request))) {
       if (const auto* p = object_field(*reply, "product")) {
-        say("\"" + string_or(*p, "name", args->card) + "\" publicado en el catálogo a " +
-            term::pesos(int_or(*p, "price", 0)) + " (stock " +
-            std::to_string(int_or(*p, "stock", 0)) + ", retenidas " +
-            std::to_string(int_or(*p, "held", 0)) + ").");
-        if (args->price && bool_or(*reply, "price_ignored", false))
+        say("\"" + text_field(*p, "name", args->card) + "\" publicado en el catálogo a " +
+            term::pesos(int_field(*p, "price", 0)) + " (stock " +
+            std::to_string(int_field(*p, "stock", 0)) + ", retenidas " +
+            std::to_string(int_field(*p, "held", 0)) + ").");
+        if (args->price && bool_field(*reply, "price_ignored", false))
           say("La carta ya tiene precio de catálogo; el precio indicado no se usó.");
       } else {
         say("\"" + args->card + "\" publicado en el catálogo.");

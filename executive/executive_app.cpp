@@ -1,56 +1,14 @@
-// Login and the command loop of tcs-exec.
+// The command loop of tcs-exec (login, logout and session events are term::session's).
 #include "executive/executive_app.hpp"
-
-#include "common/term/format.hpp"
-#include "common/term/login_flow.hpp"
 
 namespace tcs::executive {
 
 namespace asio = boost::asio;
 
-executive_app::executive_app(term::terminal& term, std::shared_ptr<client_connection> conn)
-    : term_(term), conn_(std::move(conn)) {
-  conn_->on_event([this](const json::object& ev) { on_event(ev); });
-}
-
-void executive_app::say(std::string_view text) {
-  term_.print(term::assistant(text));
-}
-
-void executive_app::on_event(const json::object& event) {
-  const auto type = get_string(event, "type");
-  if (!type)
-    return;
-  if (*type == "shutdown" || *type == "timeout" || *type == "account_disabled") {
-    if (auto m = get_string(event, "message"))
-      say(*m);
-    if (*type == "account_disabled") {  // the server closes the connection right after
-      connection_lost_ = true;
-      term_.interrupt();
-    }
-  } else if (*type == "connection_lost") {
-    if (connection_lost_)
-      return;  // already told why (account_disabled)
-    connection_lost_ = true;
-    say("Se perdió la conexión con el servidor.");
-    term_.interrupt();
-  } else {
-    on_support_event(event);
-  }
-}
-
 asio::awaitable<int> executive_app::run(std::string host, std::uint16_t port) {
-  term_.print(term::banner);
-  try {
-    co_await conn_->connect(host, port, "tcs-exec/0.1");
-  } catch (const std::exception& e) {
-    say(e.what());
-    co_return 1;
-  }
-  auto login = co_await term::login_flow(term_, *conn_, true);
+  auto login = co_await log_in(std::move(host), port, "tcs-exec/0.1", true);
   if (!login)
     co_return 1;
-  first_name_ = std::string(get_string(*login, "first_name").value());
   const auto online = get_int(*login, "customers_online").value();
   say("Hola " + first_name_ + ", en este momento hay " + std::to_string(online) +
       (online == 1 ? " cliente conectado." : " clientes conectados."));
@@ -75,9 +33,7 @@ asio::awaitable<int> executive_app::run(std::string host, std::uint16_t port) {
     if (connection_lost_)
       co_return 1;
   }
-  co_await conn_->request(make_event("logout"));
-  say("Sesión cerrada. ¡Hasta pronto, " + first_name_ + "!");
-  conn_->close();
+  co_await log_out("Sesión cerrada. ¡Hasta pronto, " + first_name_ + "!");
   co_return 0;
 }
 

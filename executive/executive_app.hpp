@@ -2,21 +2,20 @@
 // events (a customer wants to connect, chat lines, offer answers) are printed as they arrive.
 #pragma once
 
-#include "common/net/client_connection.hpp"
-#include "common/term/terminal.hpp"
+#include "common/term/session.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
-#include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace tcs::executive {
 
-class executive_app {
+class executive_app : public term::session {
  public:
-  executive_app(term::terminal& term, std::shared_ptr<client_connection> conn);
+  using term::session::session;
 
   // The whole session. 0 after :exit (or the end of the input once logged in); 1 when login
   // never succeeded or the connection was lost.
@@ -31,16 +30,10 @@ class executive_app {
   // Sends a request; on failure prints the server's message and returns nullopt. (commands.cpp)
   boost::asio::awaitable<std::optional<json::object>> call(json::object request);
 
-  void on_event(const json::object& event);
   // Support events (a customer queued, chat lines, chat ended, offer answered); false for any
   // other type. (commands.cpp)
-  bool on_support_event(const json::object& event);
-  void say(std::string_view text);
+  bool on_support_event(const json::object& event) override;
 
-  term::terminal& term_;
-  std::shared_ptr<client_connection> conn_;
-  std::string first_name_;
-  bool connection_lost_ = false;
   // The customer being served (set by :connect, cleared when the chat ends); only for labels:
   // the server decides whether there is a chat.
   std::string customer_name_;

@@ -1,6 +1,7 @@
-// Money, date and label formatting for the terminals.
+// Money, date, label and column formatting for the terminals.
 #include "common/term/format.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <utility>
@@ -50,6 +51,26 @@ std::optional<int> parse_choice(std::string_view text, int min, int max) {
   return value;
 }
 
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;  // not a continuation byte
+  }));
+}
+
+std::string pad_right(std::string text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  if (w < width)
+    text.append(width - w, ' ');
+  return text;
+}
+
+std::string pad_left(std::string text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  if (w < width)
+    text.insert(0, width - w, ' ');
+  return text;
+}
+
 std::string_view state_name(std::string_view state) {
   if (state == "paid")
     return "pagado";
@@ -95,7 +116,8 @@ std::string_view activity_label(std::string_view action) {
       {"publish", "publicación de carta"},
   };
   for (const auto& [key, label] : labels) {
-    if (key == action) return label;
+    if (key == action)
+      return label;
   }
   return action;
 }

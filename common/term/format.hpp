@@ -1,4 +1,4 @@
-// How both terminals write money, dates and the assistant's lines.
+// How both terminals write money, dates, the assistant's lines and table columns.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,11 @@ std::string assistant(std::string_view text);
 
 // A menu answer: an integer in [min, max] with nothing else but surrounding spaces.
 std::optional<int> parse_choice(std::string_view text, int min, int max);
+
+// Columns of a text table. Widths count code points, so "Muñoz" is as wide as "Munoz".
+std::size_t display_width(std::string_view text);
+std::string pad_right(std::string text, std::size_t width);  // spaces after
+std::string pad_left(std::string text, std::size_t width);   // spaces before
 
 // Spanish names of the wire's enums.
 std::string_view state_name(std::string_view state);  // paid -> "pagado", ...

@@ -1,59 +1,50 @@
-// Rendering of one operation with its lines and timeline.
+// Rendering of operations: headings, list entries and full details with lines and timeline.
 #include "common/term/operations_view.hpp"
 
+#include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 
 namespace tcs::term {
 
-namespace {
-
-std::string string_field(const json::object& o, std::string_view key) {
-  if (auto v = get_string(o, key))
-    return std::string(*v);
-  return {};
+std::string operation_heading(const json::object& op) {
+  std::string out(kind_name(text_field(op, "kind")));
+  if (auto at = get_int(op, "created_at"))
+    out += " (" + local_datetime(*at) + ")";
+  return out;
 }
 
-std::optional<std::int64_t> int_field(const json::object& o, std::string_view key) {
-  if (auto v = get_int(o, key))
-    return *v;
-  return std::nullopt;
+std::string operation_list_entry(std::size_t number, const json::object& op) {
+  return "[" + std::to_string(number) + "] " + operation_heading(op) + " - " +
+         std::string(state_name(text_field(op, "state"))) + " - total " +
+         pesos(int_field(op, "total"));
 }
-
-}  // namespace
 
 std::string render_operation(const json::object& op, std::int64_t number) {
-  std::string out =
-      "[" + std::to_string(number) + "] " + std::string(kind_name(string_field(op, "kind")));
-  if (auto at = int_field(op, "created_at"))
-    out += " (" + local_datetime(*at) + ")";
-
-  if (const auto* lines = op.if_contains("lines"); lines && lines->is_array()) {
-    for (const auto& value : lines->as_array()) {
-      if (!value.is_object())
-        continue;
-      const auto& line = value.as_object();
-      const auto quantity = int_field(line, "quantity").value_or(1);
-      out += "\n* " + string_field(line, "name") + " [x" + std::to_string(quantity) + "]";
-      if (auto price = int_field(line, "unit_price"))
-        out += " " + pesos(*price) + (quantity > 1 ? " c/u" : "");
-    }
+  std::string out = "[" + std::to_string(number) + "] " + operation_heading(op);
+  for (const auto& line : objects(array_field(op, "lines"))) {
+    const auto quantity = int_field(line, "quantity", 1);
+    out += "\n* " + text_field(line, "name") + " [x" + std::to_string(quantity) + "]";
+    if (auto price = get_int(line, "unit_price"))
+      out += " " + pesos(*price) + (quantity > 1 ? " c/u" : "");
   }
-  if (auto total = int_field(op, "total"))
+  if (auto total = get_int(op, "total")) {
     out += "\nTotal: " + pesos(*total);
-  out += "\nEstado: " + std::string(state_name(string_field(op, "state")));
+    if (text_field(op, "kind") == "sale")
+      out += " (pagado por la tienda)";
+  }
+  if (auto executive = text_field(op, "executive"); !executive.empty())
+    out += "\nEjecutivo: " + executive;
+  out += "\nEstado: " + std::string(state_name(text_field(op, "state")));
 
-  if (const auto* timeline = op.if_contains("timeline");
-      timeline && timeline->is_array() && !timeline->as_array().empty()) {
+  const auto timeline = objects(array_field(op, "timeline"));
+  if (!timeline.empty()) {
     out += "\nCambios de estado:";
-    for (const auto& value : timeline->as_array()) {
-      if (!value.is_object())
-        continue;
-      const auto& change = value.as_object();
+    for (const auto& change : timeline) {
       out += "\n- ";
-      if (auto at = int_field(change, "at"))
+      if (auto at = get_int(change, "at"))
         out += local_datetime(*at) + " ";
-      out += std::string(state_name(string_field(change, "state")));
-      if (auto actor = string_field(change, "actor"); !actor.empty())
+      out += std::string(state_name(text_field(change, "state")));
+      if (auto actor = text_field(change, "actor"); !actor.empty())
         out += " (" + actor + ")";
     }
   }
@@ -61,7 +52,16 @@ std::string render_operation(const json::object& op, std::int64_t number) {
 }
 
 std::string render_operation(const json::object& op) {
-  return render_operation(op, int_field(op, "id").value_or(0));
+  return render_operation(op, int_field(op, "id"));
+}
+
+std::string render_operations(std::string_view title, const json::array& operations) {
+  std::string out = assistant(title);
+  if (operations.empty())
+    out += "\nNo tiene operaciones registradas.";
+  for (const auto& op : objects(operations))
+    out += "\n" + render_operation(op);
+  return out;
 }
 
 }  // namespace tcs::term

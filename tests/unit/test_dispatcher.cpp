@@ -2,15 +2,13 @@
 // session commands end to end (hello, login, logout, ping) and the password pool's threading.
 #include "common/protocol/limits.hpp"
 #include "common/protocol/message.hpp"
-#include "server/config.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
-#include "server/log/console.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
 #include "server/security/totp.hpp"
 #include "server/store/accounts_repository.hpp"
-#include "server/store/database.hpp"
+#include "tests/unit/server_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -29,27 +27,16 @@
 
 using namespace tcs;
 using boost::asio::awaitable;
+using test::error_code;
+using test::error_message;
+using test::recording_peer;
+using test::require_ok;
+using test::server_env;
 
 namespace {
 
-// A connection without a socket: records what it is sent.
-class fake_peer : public peer {
- public:
-  explicit fake_peer(std::uint64_t peer_id = 0) {
-    id = peer_id;
-    remote_address = "127.0.0.1:" + std::to_string(40000 + peer_id);
-  }
-  void deliver(std::shared_ptr<const std::string> frame) override { frames.push_back(*frame); }
-  void close_after_flush() override { open = false; }
-  void stop() override { open = false; }
-  bool is_open() const override { return open; }
-
-  std::vector<std::string> frames;
-  bool open = true;
-};
-
-fake_peer greeted_as(role r) {
-  fake_peer p;
+recording_peer greeted_as(role r) {
+  recording_peer p;
   p.greeted = true;
   p.who = r;
   if (r != role::guest)
@@ -65,22 +52,6 @@ failure check_failure(const dispatcher& d, const peer& p, const json::object& re
   auto r = d.check(p, request);
   REQUIRE_FALSE(r.has_value());
   return r.error();
-}
-
-std::string error_code(const json::object& reply) {
-  REQUIRE(reply.contains("ok"));
-  REQUIRE(reply.at("ok").as_bool() == false);
-  return std::string(reply.at("error").at("code").as_string());
-}
-
-std::string error_message(const json::object& reply) {
-  return std::string(reply.at("error").at("message").as_string());
-}
-
-void require_ok(const json::object& reply) {
-  INFO(json::serialize(reply));
-  REQUIRE(reply.contains("ok"));
-  REQUIRE(reply.at("ok").as_bool() == true);
 }
 
 // A small table of test commands, one per access level, independent of the server's areas.
@@ -132,61 +103,6 @@ std::vector<command> test_table() {
       {"t.envelope", access::anyone, {}, envelope_handler, "test"},
   };
 }
-
-// Runs one dispatch to completion on `ctx`; any exception escaping dispatch() fails the test.
-dispatcher::outcome run_dispatch(boost::asio::io_context& ctx, const dispatcher& d,
-                                 server_state& state, std::shared_ptr<peer> caller,
-                                 const std::string& payload) {
-  std::optional<dispatcher::outcome> out;
-  std::exception_ptr error;
-  boost::asio::co_spawn(ctx, d.dispatch(state, std::move(caller), payload),
-                        [&](std::exception_ptr e, dispatcher::outcome o) {
-                          error = e;
-                          out = std::move(o);
-                        });
-  ctx.restart();
-  ctx.run();
-  if (error)
-    std::rethrow_exception(error);
-  REQUIRE(out.has_value());
-  return std::move(*out);
-}
-
-// The server's pieces with an in-memory database and a one-thread password pool.
-struct server_env {
-  server_env() : server_env(all_commands()) {}
-  explicit server_env(std::vector<command> table) : commands(std::move(table)) {
-    log::set_quiet(true);
-  }
-
-  std::shared_ptr<fake_peer> connect(bool greet = true) {
-    auto p = std::make_shared<fake_peer>(next_peer_id++);
-    p->greeted = greet;
-    state.join(p);
-    return p;
-  }
-
-  // The teardown the network session does when a connection ends.
-  void disconnect(std::shared_ptr<fake_peer>& p) {
-    p->open = false;
-    state.leave(*p);
-    p.reset();
-  }
-
-  dispatcher::outcome send(const std::shared_ptr<fake_peer>& p, const json::object& request) {
-    return run_dispatch(ctx, commands, state, p, json::serialize(request));
-  }
-  dispatcher::outcome send_raw(const std::shared_ptr<fake_peer>& p, const std::string& payload) {
-    return run_dispatch(ctx, commands, state, p, payload);
-  }
-
-  boost::asio::io_context ctx;
-  store::database db{":memory:"};
-  security::password_pool pool{1};
-  server_state state{server_config{}, db, pool};
-  dispatcher commands;
-  std::uint64_t next_peer_id = 1;
-};
 
 json::object request(std::string_view type, std::int64_t id) {
   return make_request(type, id);
@@ -271,10 +187,10 @@ TEST_CASE("the server's table has the session commands with the right access", "
 
 TEST_CASE("the access matrix of check()", "[dispatch]") {
   const dispatcher d(test_table());
-  fake_peer fresh;  // not greeted
-  const fake_peer guest = greeted_as(role::guest);
-  const fake_peer customer = greeted_as(role::customer);
-  const fake_peer executive = greeted_as(role::executive);
+  recording_peer fresh;  // not greeted
+  const recording_peer guest = greeted_as(role::guest);
+  const recording_peer customer = greeted_as(role::customer);
+  const recording_peer executive = greeted_as(role::executive);
 
   struct row {
     const char* type;
@@ -292,7 +208,7 @@ TEST_CASE("the access matrix of check()", "[dispatch]") {
   };
   for (const row& r : rows) {
     const auto req = request(r.type, 1);
-    const std::pair<const fake_peer*, std::optional<errc>> cases[] = {
+    const std::pair<const recording_peer*, std::optional<errc>> cases[] = {
         {&fresh, r.fresh}, {&guest, r.guest}, {&customer, r.customer}, {&executive, r.executive}};
     int n = 0;
     for (const auto& [p, expected] : cases) {
@@ -313,23 +229,23 @@ TEST_CASE("the access matrix of check()", "[dispatch]") {
 TEST_CASE("customer and executive commands of the server's table refuse guests and other roles",
           "[dispatch]") {
   const dispatcher d(all_commands());
-  const fake_peer guest = greeted_as(role::guest);
-  const fake_peer customer = greeted_as(role::customer);
-  const fake_peer executive = greeted_as(role::executive);
+  const recording_peer guest = greeted_as(role::guest);
+  const recording_peer customer = greeted_as(role::customer);
+  const recording_peer executive = greeted_as(role::executive);
   for (const command& c : d.commands()) {
     if (c.who != access::customer && c.who != access::executive)
       continue;
     INFO(c.type);
     const auto req = request(c.type, 1);
     CHECK(check_failure(d, guest, req).code == errc::not_authenticated);
-    const fake_peer& wrong = c.who == access::customer ? executive : customer;
+    const recording_peer& wrong = c.who == access::customer ? executive : customer;
     CHECK(check_failure(d, wrong, req).code == errc::forbidden);
   }
 }
 
 TEST_CASE("check() validates the id", "[dispatch]") {
   const dispatcher d(test_table());
-  const fake_peer guest = greeted_as(role::guest);
+  const recording_peer guest = greeted_as(role::guest);
 
   auto missing = check_failure(d, guest, obj(R"({"type":"t.anyone"})"));
   CHECK(missing.code == errc::missing_field);
@@ -349,7 +265,7 @@ TEST_CASE("check() validates the id", "[dispatch]") {
 
 TEST_CASE("check() names an unknown type, clipped", "[dispatch]") {
   const dispatcher d(test_table());
-  const fake_peer guest = greeted_as(role::guest);
+  const recording_peer guest = greeted_as(role::guest);
 
   auto f = check_failure(d, guest, request("no.such", 1));
   CHECK(f.code == errc::unknown_type);
@@ -371,7 +287,7 @@ TEST_CASE("check() names an unknown type, clipped", "[dispatch]") {
 
 TEST_CASE("check() validates the declared fields", "[dispatch]") {
   const dispatcher d(test_table());
-  const fake_peer guest = greeted_as(role::guest);
+  const recording_peer guest = greeted_as(role::guest);
   const auto good = obj(R"({"type":"t.fields","id":1,"s":"x","n":-2,"b":false,"a":[],"o":{}})");
   REQUIRE(d.check(guest, good).has_value());
 
@@ -426,7 +342,7 @@ TEST_CASE("check() validates the declared fields", "[dispatch]") {
 
 TEST_CASE("check() of login's fields in the server's table", "[dispatch]") {
   const dispatcher d(all_commands());
-  const fake_peer guest = greeted_as(role::guest);
+  const recording_peer guest = greeted_as(role::guest);
 
   auto no_email = obj(R"({"type":"login","id":1,"role":"customer","password":"x"})");
   auto f = check_failure(d, guest, no_email);
@@ -454,7 +370,7 @@ TEST_CASE("dispatch wraps a handler's body in the envelope", "[dispatch]") {
   p->account_id = 41;
 
   const std::int64_t id = 9007199254740993;  // not representable as a double
-  auto out = env.send(p, request("t.customer", id));
+  auto out = env.dispatch(p, request("t.customer", id));
   require_ok(out.reply);
   CHECK_FALSE(out.close_after_reply);
   CHECK_FALSE(out.protocol_error);
@@ -470,7 +386,7 @@ TEST_CASE("dispatch wraps a handler's body in the envelope", "[dispatch]") {
   CHECK(it++->key() == "ok");
 
   // A body cannot overwrite the envelope.
-  out = env.send(p, request("t.envelope", 12));
+  out = env.dispatch(p, request("t.envelope", 12));
   require_ok(out.reply);
   CHECK(out.reply.at("type").as_string() == "t.envelope");
   CHECK(out.reply.at("id").as_int64() == 12);
@@ -481,7 +397,7 @@ TEST_CASE("a handler's exception becomes an internal reply", "[dispatch]") {
   server_env env(test_table());
   auto p = env.connect();
   dispatcher::outcome out;
-  REQUIRE_NOTHROW(out = env.send(p, request("t.throw", 8)));
+  REQUIRE_NOTHROW(out = env.dispatch(p, request("t.throw", 8)));
   CHECK(error_code(out.reply) == "internal");
   CHECK(error_message(out.reply) == default_message(errc::internal));
   CHECK(error_message(out.reply).find("handler bug") == std::string::npos);
@@ -489,13 +405,13 @@ TEST_CASE("a handler's exception becomes an internal reply", "[dispatch]") {
   CHECK(out.reply.at("id").as_int64() == 8);
   CHECK_FALSE(out.close_after_reply);
   // The dispatcher keeps working afterwards.
-  require_ok(env.send(p, request("t.anyone", 9)).reply);
+  require_ok(env.dispatch(p, request("t.anyone", 9)).reply);
 }
 
 TEST_CASE("a handler's failure keeps its code, message and close request", "[dispatch]") {
   server_env env(test_table());
   auto p = env.connect();
-  auto out = env.send(p, request("t.fail", 3));
+  auto out = env.dispatch(p, request("t.fail", 3));
   CHECK(error_code(out.reply) == "not_found");
   CHECK(error_message(out.reply) == "No existe.");
   CHECK(out.reply.at("id").as_int64() == 3);
@@ -518,7 +434,7 @@ TEST_CASE("dispatch answers bad payloads without running anything", "[dispatch]"
   };
   for (const auto& [payload, code] : cases) {
     INFO(payload);
-    auto out = env.send_raw(p, payload);
+    auto out = env.dispatch_raw(p, payload);
     CHECK(error_code(out.reply) == code);
     CHECK(out.reply.at("type").as_string() == "error");
     CHECK_FALSE(out.reply.contains("id"));
@@ -526,18 +442,18 @@ TEST_CASE("dispatch answers bad payloads without running anything", "[dispatch]"
     CHECK(out.protocol_error);
   }
   // A request that parses but fails a check keeps its type and id.
-  auto out = env.send_raw(p, R"({"type":"t.fields","id":77})");
+  auto out = env.dispatch_raw(p, R"({"type":"t.fields","id":77})");
   CHECK(error_code(out.reply) == "missing_field");
   CHECK(out.reply.at("type").as_string() == "t.fields");
   CHECK(out.reply.at("id").as_int64() == 77);
   // Without a usable id, the reply has none.
-  out = env.send_raw(p, R"({"type":"t.anyone","id":"7"})");
+  out = env.dispatch_raw(p, R"({"type":"t.anyone","id":"7"})");
   CHECK(error_code(out.reply) == "invalid_field");
   CHECK_FALSE(out.reply.contains("id"));
-  out = env.send_raw(p, R"({"type":"t.anyone"})");
+  out = env.dispatch_raw(p, R"({"type":"t.anyone"})");
   CHECK(error_code(out.reply) == "missing_field");
   CHECK_FALSE(out.reply.contains("id"));
-  CHECK(p->frames.empty());
+  CHECK(p->received.empty());
 }
 
 TEST_CASE("dispatch owns its payload: the caller's buffer may change before it runs",
@@ -581,13 +497,13 @@ TEST_CASE("hello is required first and then works", "[dispatch][session]") {
   auto p = env.connect(false);
   for (const char* type : {"ping", "logout", "login"}) {
     INFO(type);
-    auto out = env.send(p, request(type, 1));
+    auto out = env.dispatch(p, request(type, 1));
     CHECK(error_code(out.reply) == "hello_required");
     CHECK_FALSE(out.close_after_reply);
   }
   CHECK_FALSE(p->greeted);
 
-  auto out = env.send(p, hello_request(protocol_version, 5));
+  auto out = env.dispatch(p, hello_request(protocol_version, 5));
   require_ok(out.reply);
   CHECK(out.reply.at("id").as_int64() == 5);
   CHECK(out.reply.at("version").as_int64() == protocol_version);
@@ -595,7 +511,7 @@ TEST_CASE("hello is required first and then works", "[dispatch][session]") {
   CHECK_FALSE(out.close_after_reply);
   CHECK(p->greeted);
 
-  out = env.send(p, request("ping", 6));
+  out = env.dispatch(p, request("ping", 6));
   require_ok(out.reply);
   CHECK(out.reply.at("id").as_int64() == 6);
 }
@@ -603,16 +519,16 @@ TEST_CASE("hello is required first and then works", "[dispatch][session]") {
 TEST_CASE("hello with another version is refused and closes", "[dispatch][session]") {
   server_env env;
   auto p = env.connect(false);
-  auto out = env.send(p, hello_request(2));
+  auto out = env.dispatch(p, hello_request(2));
   CHECK(error_code(out.reply) == "unsupported_version");
   CHECK(out.close_after_reply);
   CHECK_FALSE(p->greeted);
 
   auto bad = make_request("hello", 1);
   bad["version"] = "1";
-  out = env.send(p, bad);
+  out = env.dispatch(p, bad);
   CHECK(error_code(out.reply) == "invalid_field");
-  out = env.send(p, make_request("hello", 1));
+  out = env.dispatch(p, make_request("hello", 1));
   CHECK(error_code(out.reply) == "missing_field");
   CHECK_FALSE(p->greeted);
 }
@@ -620,8 +536,8 @@ TEST_CASE("hello with another version is refused and closes", "[dispatch][sessio
 TEST_CASE("hello twice is invalid_state", "[dispatch][session]") {
   server_env env;
   auto p = env.connect(false);
-  require_ok(env.send(p, hello_request(protocol_version)).reply);
-  auto out = env.send(p, hello_request(protocol_version, 2));
+  require_ok(env.dispatch(p, hello_request(protocol_version)).reply);
+  auto out = env.dispatch(p, hello_request(protocol_version, 2));
   CHECK(error_code(out.reply) == "invalid_state");
   CHECK_FALSE(out.close_after_reply);
   CHECK(p->greeted);
@@ -630,13 +546,13 @@ TEST_CASE("hello twice is invalid_state", "[dispatch][session]") {
 TEST_CASE("after hello, ping and logout work", "[dispatch][session]") {
   server_env env;
   auto p = env.connect(false);
-  require_ok(env.send(p, hello_request(protocol_version)).reply);
+  require_ok(env.dispatch(p, hello_request(protocol_version)).reply);
 
-  auto out = env.send(p, request("ping", 2));
+  auto out = env.dispatch(p, request("ping", 2));
   require_ok(out.reply);
   CHECK_FALSE(out.close_after_reply);
 
-  out = env.send(p, request("logout", 3));
+  out = env.dispatch(p, request("logout", 3));
   require_ok(out.reply);
   CHECK(out.reply.at("type").as_string() == "logout");
   CHECK(out.reply.at("id").as_int64() == 3);
@@ -650,17 +566,17 @@ TEST_CASE("login requests with bad fields", "[dispatch][session]") {
   auto no_email = make_request("login", 4);
   no_email["role"] = "customer";
   no_email["password"] = "x";
-  auto out = env.send(p, no_email);
+  auto out = env.dispatch(p, no_email);
   CHECK(error_code(out.reply) == "missing_field");
   CHECK(out.reply.at("id").as_int64() == 4);
 
   auto int_password = customer_login(customer_email, "x");
   int_password["password"] = 123;
-  CHECK(error_code(env.send(p, int_password).reply) == "invalid_field");
+  CHECK(error_code(env.dispatch(p, int_password).reply) == "invalid_field");
 
   auto bad_role = customer_login(customer_email, "x");
   bad_role["role"] = "admin";
-  CHECK(error_code(env.send(p, bad_role).reply) == "invalid_field");
+  CHECK(error_code(env.dispatch(p, bad_role).reply) == "invalid_field");
   CHECK(p->who == role::guest);
 }
 
@@ -668,7 +584,7 @@ TEST_CASE("unknown types are answered with their clipped name", "[dispatch][sess
   server_env env;
   auto p = env.connect();
   const std::string type = "buy_everything_" + std::string(100, 'z');
-  auto out = env.send(p, request(type, 11));
+  auto out = env.dispatch(p, request(type, 11));
   CHECK(error_code(out.reply) == "unknown_type");
   CHECK(out.reply.at("id").as_int64() == 11);
   CHECK(error_message(out.reply).find("buy_everything_") != std::string::npos);
@@ -682,7 +598,7 @@ TEST_CASE("customer login through dispatch", "[dispatch][session][login]") {
 
   SECTION("the right password logs in") {
     auto p = env.connect();
-    auto out = env.send(p, customer_login(customer_email, customer_password, 21));
+    auto out = env.dispatch(p, customer_login(customer_email, customer_password, 21));
     require_ok(out.reply);
     CHECK(out.reply.at("id").as_int64() == 21);
     CHECK(out.reply.at("role").as_string() == "customer");
@@ -696,11 +612,11 @@ TEST_CASE("customer login through dispatch", "[dispatch][session][login]") {
     CHECK(env.state.customer_peer(p->account_id) == p);
 
     // Now a customer: login again is refused, customer-only checks pass.
-    CHECK(error_code(env.send(p, customer_login(customer_email, customer_password)).reply) ==
+    CHECK(error_code(env.dispatch(p, customer_login(customer_email, customer_password)).reply) ==
           "already_authenticated");
     // A second connection for the same account is refused.
     auto other = env.connect();
-    out = env.send(other, customer_login(customer_email, customer_password));
+    out = env.dispatch(other, customer_login(customer_email, customer_password));
     CHECK(error_code(out.reply) == "already_logged_in");
     CHECK(other->who == role::guest);
 
@@ -708,32 +624,32 @@ TEST_CASE("customer login through dispatch", "[dispatch][session][login]") {
     const auto account = p->account_id;
     env.disconnect(p);
     CHECK(env.state.customer_peer(account) == nullptr);
-    require_ok(env.send(other, customer_login(customer_email, customer_password)).reply);
+    require_ok(env.dispatch(other, customer_login(customer_email, customer_password)).reply);
     CHECK(other->who == role::customer);
   }
 
   SECTION("a wrong password and an unknown email fail the same way") {
     auto p = env.connect();
-    auto wrong = env.send(p, customer_login(customer_email, "cliente124"));
+    auto wrong = env.dispatch(p, customer_login(customer_email, "cliente124"));
     CHECK(error_code(wrong.reply) == "bad_credentials");
     CHECK(p->who == role::guest);
     CHECK(p->account_id == 0);
     CHECK(p->name.empty());
     CHECK(env.state.customers_online() == 0);
 
-    auto unknown = env.send(p, customer_login("nadie@example.com", customer_password));
+    auto unknown = env.dispatch(p, customer_login("nadie@example.com", customer_password));
     CHECK(error_code(unknown.reply) == "bad_credentials");
     CHECK(error_message(unknown.reply) == error_message(wrong.reply));
     CHECK(p->who == role::guest);
 
     // Still a guest who can log in.
-    require_ok(env.send(p, customer_login(customer_email, customer_password)).reply);
+    require_ok(env.dispatch(p, customer_login(customer_email, customer_password)).reply);
   }
 
   SECTION("a connection closed while the password was checked gets no session") {
     auto p = env.connect();
     p->open = false;
-    auto out = env.send(p, customer_login(customer_email, customer_password));
+    auto out = env.dispatch(p, customer_login(customer_email, customer_password));
     CHECK(error_code(out.reply) == "internal");
     CHECK(p->who == role::guest);
     CHECK(env.state.customers_online() == 0);
@@ -783,7 +699,7 @@ TEST_CASE("executive login with TOTP through dispatch", "[dispatch][session][log
 
   SECTION("a missing code is missing_field") {
     auto p = env.connect();
-    auto out = env.send(p, executive_login(executive_email, executive_password, std::nullopt));
+    auto out = env.dispatch(p, executive_login(executive_email, executive_password, std::nullopt));
     CHECK(error_code(out.reply) == "missing_field");
     CHECK(error_message(out.reply).find("\"totp\"") != std::string::npos);
     CHECK(p->who == role::guest);
@@ -792,54 +708,57 @@ TEST_CASE("executive login with TOTP through dispatch", "[dispatch][session][log
   SECTION("a wrong code is bad_credentials, like a wrong password") {
     auto p = env.connect();
     const std::string wrong_code = code == "000000" ? "000001" : "000000";
-    auto bad_code = env.send(p, executive_login(executive_email, executive_password, wrong_code));
+    auto bad_code =
+        env.dispatch(p, executive_login(executive_email, executive_password, wrong_code));
     CHECK(error_code(bad_code.reply) == "bad_credentials");
-    auto bad_password = env.send(p, executive_login(executive_email, "otra", code));
+    auto bad_password = env.dispatch(p, executive_login(executive_email, "otra", code));
     CHECK(error_code(bad_password.reply) == "bad_credentials");
     CHECK(error_message(bad_code.reply) == error_message(bad_password.reply));
     CHECK(p->who == role::guest);
     // Neither failure spent the code.
-    require_ok(env.send(p, executive_login(executive_email, executive_password, code)).reply);
+    require_ok(env.dispatch(p, executive_login(executive_email, executive_password, code)).reply);
   }
 
   SECTION("a code works once; a replay after logout is refused") {
     auto first = env.connect();
-    auto out = env.send(first, executive_login(executive_email, executive_password, code, 31));
+    auto out = env.dispatch(first, executive_login(executive_email, executive_password, code, 31));
     require_ok(out.reply);
     CHECK(out.reply.at("role").as_string() == "executive");
     CHECK(out.reply.at("first_name").as_string() == "Eva");
     CHECK(out.reply.at("customers_online").as_int64() == 0);
     CHECK(first->who == role::executive);
 
-    out = env.send(first, request("logout", 32));
+    out = env.dispatch(first, request("logout", 32));
     require_ok(out.reply);
     CHECK(out.close_after_reply);
     env.disconnect(first);
 
     auto second = env.connect();
-    out = env.send(second, executive_login(executive_email, executive_password, code));
+    out = env.dispatch(second, executive_login(executive_email, executive_password, code));
     CHECK(error_code(out.reply) == "bad_credentials");
     CHECK(second->who == role::guest);
 
     // The next step's code is fresh and works.
     now += security::totp_step_seconds;
     const std::string next_code = security::totp_code(totp_secret, now);
-    require_ok(
-        env.send(second, executive_login(executive_email, executive_password, next_code)).reply);
+    require_ok(env.dispatch(second, executive_login(executive_email, executive_password, next_code))
+                   .reply);
     CHECK(second->who == role::executive);
   }
 
   SECTION("already_logged_in does not spend the code") {
     auto first = env.connect();
-    require_ok(env.send(first, executive_login(executive_email, executive_password, code)).reply);
+    require_ok(
+        env.dispatch(first, executive_login(executive_email, executive_password, code)).reply);
     now += security::totp_step_seconds;
     const std::string next_code = security::totp_code(totp_secret, now);
     auto second = env.connect();
-    auto out = env.send(second, executive_login(executive_email, executive_password, next_code));
+    auto out =
+        env.dispatch(second, executive_login(executive_email, executive_password, next_code));
     CHECK(error_code(out.reply) == "already_logged_in");
     env.disconnect(first);
-    require_ok(
-        env.send(second, executive_login(executive_email, executive_password, next_code)).reply);
+    require_ok(env.dispatch(second, executive_login(executive_email, executive_password, next_code))
+                   .reply);
   }
 }
 
@@ -882,7 +801,7 @@ TEST_CASE("dispatcher is not copyable (its index points into its own table)", "[
   auto source = std::make_unique<dispatcher>(test_table());
   dispatcher moved(std::move(*source));
   source.reset();
-  const fake_peer customer = greeted_as(role::customer);
+  const recording_peer customer = greeted_as(role::customer);
   auto found = moved.check(customer, request("t.customer", 1));
   REQUIRE(found.has_value());
   CHECK((*found)->type == "t.customer");

@@ -2,111 +2,36 @@
 // catalogue, purchase, return, returnable, confirm, pending) driven through the dispatcher on
 // an in-memory demo database: every success, every bad input, and that a refused request
 // changes nothing (stock, operations, the password hash).
-#include "common/protocol/message.hpp"
-#include "server/config.hpp"
-#include "server/dispatch/dispatcher.hpp"
-#include "server/dispatch/server_state.hpp"
-#include "server/log/console.hpp"
-#include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
 #include "server/services/activity_log.hpp"
-#include "server/store/accounts_repository.hpp"
 #include "server/store/catalogue_repository.hpp"
-#include "server/store/database.hpp"
-#include "server/store/demo_data.hpp"
 #include "server/store/operations_repository.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
+#include "tests/unit/server_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdint>
-#include <exception>
 #include <map>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 using namespace tcs;
+using test::error_code;
+using test::error_message;
+using test::require_ok;
 
 namespace {
 
-constexpr std::int64_t now_s = 1'732'000'000;  // the demo data is placed relative to this
+constexpr std::int64_t now_s = test::demo_now;  // the demo data is placed relative to this
 constexpr std::string_view ana = "ana.rojas@example.com";
 constexpr std::string_view benjamin = "benjamin.soto@example.com";
 constexpr std::string_view valentina = "valentina.reyes@example.com";
 
-// A connection without a socket.
-class test_peer : public peer {
- public:
-  void deliver(std::shared_ptr<const std::string>) override {}
-  void close_after_flush() override { open = false; }
-  void stop() override { open = false; }
-  bool is_open() const override { return open; }
-  bool open = true;
-};
-
-// Cheap (insecure) hashes keep the demo load fast; verification is the real libsodium one.
-std::string fast_hash(std::string_view password) {
-  return security::hash_password(password, security::hash_cost::insecure_fast);
-}
-
-// The server's pieces on an in-memory demo database, with a fixed clock.
-struct self_service_env {
-  explicit self_service_env(server_config config = {})
-      : state(std::move(config), db, pool), commands(all_commands()) {
-    log::set_quiet(true);
-    store::load_demo_data(db, fast_hash, now_s);
-    state.set_clock([] { return now_s; });
-  }
-
-  std::shared_ptr<test_peer> connect() {
-    auto p = std::make_shared<test_peer>();
-    p->id = next_peer_id++;
-    p->remote_address = "127.0.0.1:" + std::to_string(50000 + p->id);
-    p->greeted = true;
-    state.join(p);
-    return p;
-  }
-
-  std::shared_ptr<test_peer> customer(std::string_view email) {
-    auto p = connect();
-    auto account = state.accounts().find_customer(email).value();
-    REQUIRE(state.log_in(*p, role::customer, account.id, account.name, account.email));
-    return p;
-  }
-
-  std::shared_ptr<test_peer> executive(std::string_view email) {
-    auto p = connect();
-    auto account = state.accounts().find_executive(email).value();
-    REQUIRE(state.log_in(*p, role::executive, account.id, account.name, account.email));
-    return p;
-  }
-
-  json::object send(const std::shared_ptr<test_peer>& p, const json::object& request) {
-    std::optional<dispatcher::outcome> out;
-    std::exception_ptr error;
-    boost::asio::co_spawn(ctx, commands.dispatch(state, p, json::serialize(request)),
-                          [&](std::exception_ptr e, dispatcher::outcome o) {
-                            error = e;
-                            out = std::move(o);
-                          });
-    ctx.restart();
-    ctx.run();
-    if (error)
-      std::rethrow_exception(error);
-    REQUIRE(out.has_value());
-    return std::move(out->reply);
-  }
-
-  std::int64_t customer_id(std::string_view email) {
-    return state.accounts().find_customer(email).value().id;
-  }
-  store::product_record product(std::string_view name) {
-    return store::catalogue_repository(db).by_name(name).value();
+// The demo server with its clock fixed at now_s, and what this file checks after a request.
+struct self_service_env : test::demo_env {
+  explicit self_service_env(server_config config = {}) : demo_env(std::move(config)) {
+    now = now_s;
   }
 
   // Everything a refused request must leave untouched.
@@ -133,13 +58,6 @@ struct self_service_env {
   store::activity_record last_activity(std::string_view email) {
     return services::activity_log(db).last_for_customer(customer_id(email)).value();
   }
-
-  boost::asio::io_context ctx;
-  store::database db{":memory:"};
-  security::password_pool pool{1};
-  server_state state;
-  dispatcher commands;
-  std::uint64_t next_peer_id = 1;
 };
 
 json::object req(std::string_view type) {
@@ -172,21 +90,6 @@ json::object purchase_req(json::value lines) {
   auto r = req("purchase");
   r["lines"] = std::move(lines);
   return r;
-}
-
-void require_ok(const json::object& reply) {
-  INFO(json::serialize(reply));
-  REQUIRE(reply.at("ok").as_bool());
-}
-
-std::string error_code(const json::object& reply) {
-  INFO(json::serialize(reply));
-  REQUIRE_FALSE(reply.at("ok").as_bool());
-  return std::string(reply.at("error").at("code").as_string());
-}
-
-std::string error_message(const json::object& reply) {
-  return std::string(reply.at("error").at("message").as_string());
 }
 
 bool contains(const std::string& text, std::string_view part) {

@@ -2,7 +2,7 @@
 // refusals (each leaving everything as it was), and the teardown of every kind of departure.
 #include "server/services/orders_service.hpp"
 #include "server/store/activity_repository.hpp"
-#include "tests/unit/support_fixture.hpp"
+#include "tests/unit/server_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,9 +11,9 @@
 #include <string>
 
 using namespace tcs;
+using test::demo_env;
 using test::error_code;
 using test::require_ok;
-using test::support_env;
 
 namespace {
 
@@ -31,15 +31,15 @@ json::object fields(std::initializer_list<std::pair<std::string_view, json::valu
   return o;
 }
 
-std::vector<std::string> actions_of(support_env& env, std::int64_t customer_id) {
+std::vector<std::string> actions_of(demo_env& env, std::int64_t customer_id) {
   std::vector<std::string> out;
-  for (const auto& a : store::activity_repository(env.data.db).for_customer(customer_id))
+  for (const auto& a : store::activity_repository(env.db).for_customer(customer_id))
     out.push_back(a.action);
   return out;
 }
 
-bool has_product(support_env& env, std::string_view name) {
-  return store::catalogue_repository(env.data.db).by_name(name).has_value();
+bool has_product(demo_env& env, std::string_view name) {
+  return store::catalogue_repository(env.db).by_name(name).has_value();
 }
 
 bool contains(const std::vector<std::string>& list, std::string_view item) {
@@ -52,13 +52,13 @@ struct world_snapshot {
   std::int64_t lucario_stock = 0, lucario_held = 0;
   std::size_t waiting = 0, chats = 0;
 
-  static world_snapshot of(support_env& env, std::int64_t customer_id) {
+  static world_snapshot of(demo_env& env, std::int64_t customer_id) {
     world_snapshot s;
-    s.transcript = store::chat_repository(env.data.db).for_customer(customer_id).size();
-    s.operations = services::orders_service(env.data.db).all_operations(customer_id).size();
-    for (const auto& a : store::activity_repository(env.data.db).for_customer(customer_id))
+    s.transcript = store::chat_repository(env.db).for_customer(customer_id).size();
+    s.operations = services::orders_service(env.db).all_operations(customer_id).size();
+    for (const auto& a : store::activity_repository(env.db).for_customer(customer_id))
       s.activity_ok += a.outcome == "ok";
-    auto lucario = env.data.product("Lucario ex");
+    auto lucario = env.product("Lucario ex");
     s.lucario_stock = lucario.stock;
     s.lucario_held = lucario.held;
     s.waiting = env.state.support().waiting();
@@ -71,13 +71,13 @@ struct world_snapshot {
 }  // namespace
 
 TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto ben = env.customer(ben_email);
   auto valentina = env.executive(valentina_email);
   auto tomas = env.executive(tomas_email);
   const std::int64_t ana_id = ana->account_id;
-  const auto operations_before = services::orders_service(env.data.db).all_operations(ana_id);
+  const auto operations_before = services::orders_service(env.db).all_operations(ana_id);
 
   // Ana queues; every free executive is told.
   auto joined = env.request(ana, "queue.join");
@@ -138,7 +138,7 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
   CHECK(to_ana.at("text").as_string() == "¿Cuál carta?");
   CHECK(ben->events("chat.message").empty());
   CHECK(tomas->events("chat.message").empty());
-  auto transcript = store::chat_repository(env.data.db).for_customer(ana_id);
+  auto transcript = store::chat_repository(env.db).for_customer(ana_id);
   REQUIRE(transcript.size() == 2);
   CHECK(transcript[0].sender_role == "customer");
   CHECK(transcript[0].executive_id == valentina->account_id);
@@ -179,7 +179,7 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
   CHECK(answered.at("accepted").as_bool());
   CHECK(answered.at("operation_id").as_int64() == sale_id);
 
-  auto all = services::orders_service(env.data.db).all_operations(ana_id);
+  auto all = services::orders_service(env.db).all_operations(ana_id);
   REQUIRE(all.size() == operations_before.size() + 1);
   auto sale = std::find_if(all.begin(), all.end(),
                            [&](const auto& d) { return d.operation.id == sale_id; });
@@ -190,14 +190,14 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
   CHECK(sale->lines[0].product_name == "Caterpie");
   CHECK(sale->lines[0].unit_price == 8);
   CHECK(sale->executive_name == "Valentina Reyes");
-  auto caterpie = env.data.product("Caterpie");
+  auto caterpie = env.product("Caterpie");
   CHECK(caterpie.held == 1);
   CHECK(caterpie.stock == 0);
   CHECK_FALSE(caterpie.listed);
   // Answered: it cannot be answered again.
   CHECK(error_code(env.request(ana, "offer.answer",
                                fields({{"offer_id", offer_id}, {"accept", true}}))) == "not_found");
-  CHECK(env.data.product("Caterpie").held == 1);
+  CHECK(env.product("Caterpie").held == 1);
 
   // A declined offer: both told, nothing recorded.
   auto second =
@@ -210,12 +210,12 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
   CHECK_FALSE(declined.at("accepted").as_bool());
   CHECK_FALSE(declined.contains("operation_id"));
   CHECK_FALSE(valentina->last("offer.answered").at("accepted").as_bool());
-  CHECK(services::orders_service(env.data.db).all_operations(ana_id).size() == all.size());
+  CHECK(services::orders_service(env.db).all_operations(ana_id).size() == all.size());
 
   // :publish Caterpie (unknown to the catalogue: a price is needed), then with 9.
   auto no_price = env.request(valentina, "publish", fields({{"card", "Caterpie"}}));
   CHECK(error_code(no_price) == "missing_field");
-  CHECK(env.data.product("Caterpie").held == 1);
+  CHECK(env.product("Caterpie").held == 1);
   auto published = env.request(valentina, "publish", fields({{"card", "Caterpie"}, {"price", 9}}));
   require_ok(published);
   CHECK(published.at("product").at("name").as_string() == "Caterpie");
@@ -223,7 +223,7 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
   CHECK(published.at("product").at("stock").as_int64() == 1);
   CHECK(published.at("product").at("held").as_int64() == 0);
   CHECK(published.at("newly_listed").as_bool());
-  caterpie = env.data.product("Caterpie");
+  caterpie = env.product("Caterpie");
   CHECK(caterpie.listed);
   CHECK(caterpie.stock == 1);
 
@@ -249,7 +249,7 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
 }
 
 TEST_CASE("queue.leave updates the positions of those behind", "[support][commands]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto ben = env.customer(ben_email);
   auto cam = env.customer(cam_email);
@@ -267,7 +267,7 @@ TEST_CASE("queue.leave updates the positions of those behind", "[support][comman
 }
 
 TEST_CASE("refused requests change nothing", "[support][commands]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto ben = env.customer(ben_email);
   auto valentina = env.executive(valentina_email);
@@ -312,7 +312,7 @@ TEST_CASE("refused requests change nothing", "[support][commands]") {
             "forbidden");
     }
     CHECK(world_snapshot::of(env, ana_id) == before);
-    CHECK(env.data.product("Lucario ex").held == 1);
+    CHECK(env.product("Lucario ex").held == 1);
   }
 
   SECTION("in a chat") {
@@ -372,7 +372,7 @@ TEST_CASE("refused requests change nothing", "[support][commands]") {
 }
 
 TEST_CASE("teardown: a customer dropping from the queue", "[support][commands][teardown]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto ben = env.customer(ben_email);
   auto cam = env.customer(cam_email);
@@ -392,14 +392,14 @@ TEST_CASE("teardown: a customer dropping from the queue", "[support][commands][t
 
 TEST_CASE("teardown: a customer dropping mid-chat frees the executive",
           "[support][commands][teardown]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto ben = env.customer(ben_email);
   auto valentina = env.executive(valentina_email);
   require_ok(env.request(ana, "queue.join"));
   require_ok(env.request(valentina, "connect"));
   const std::int64_t ana_id = ana->account_id;
-  const auto ops_before = services::orders_service(env.data.db).all_operations(ana_id).size();
+  const auto ops_before = services::orders_service(env.db).all_operations(ana_id).size();
 
   SECTION("without an offer") {
     env.disconnect(ana);
@@ -416,7 +416,7 @@ TEST_CASE("teardown: a customer dropping mid-chat frees the executive",
     CHECK(valentina->types().back() == "chat.ended");
     CHECK_FALSE(has_product(env, "Caterpie"));
   }
-  CHECK(services::orders_service(env.data.db).all_operations(ana_id).size() == ops_before);
+  CHECK(services::orders_service(env.db).all_operations(ana_id).size() == ops_before);
   CHECK(env.state.support().is_free(valentina->account_id));
   CHECK(env.state.support().state_of(ana_id) == services::support_state::menu);
   CHECK(contains(actions_of(env, ana_id), "chat_end"));
@@ -431,7 +431,7 @@ TEST_CASE("teardown: a customer dropping mid-chat frees the executive",
 
 TEST_CASE("teardown: an executive dropping mid-chat requeues the customer at the head",
           "[support][commands][teardown]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto ben = env.customer(ben_email);
   auto cam = env.customer(cam_email);
@@ -447,7 +447,7 @@ TEST_CASE("teardown: an executive dropping mid-chat requeues the customer at the
   require_ok(offer);
   const std::int64_t offer_id = offer.at("offer_id").as_int64();
   const std::int64_t ana_id = ana->account_id;
-  const auto ops_before = services::orders_service(env.data.db).all_operations(ana_id).size();
+  const auto ops_before = services::orders_service(env.db).all_operations(ana_id).size();
   ana->clear();
   cam->clear();
   tomas->clear();
@@ -471,7 +471,7 @@ TEST_CASE("teardown: an executive dropping mid-chat requeues the customer at the
   // Nothing half-done: no sale, no held unit; the cancelled offer cannot be answered.
   CHECK(error_code(env.request(ana, "offer.answer",
                                fields({{"offer_id", offer_id}, {"accept", true}}))) == "not_found");
-  CHECK(services::orders_service(env.data.db).all_operations(ana_id).size() == ops_before);
+  CHECK(services::orders_service(env.db).all_operations(ana_id).size() == ops_before);
   CHECK_FALSE(has_product(env, "Caterpie"));
   CHECK(contains(actions_of(env, ana_id), "chat_end"));
   // The next executive takes Ana before Camila.
@@ -482,7 +482,7 @@ TEST_CASE("teardown: an executive dropping mid-chat requeues the customer at the
 
 TEST_CASE("teardown: a customer ending the chat and an executive leaving while free",
           "[support][commands][teardown]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto valentina = env.executive(valentina_email);
   auto tomas = env.executive(tomas_email);
@@ -501,7 +501,7 @@ TEST_CASE("teardown: a customer ending the chat and an executive leaving while f
 
 TEST_CASE("a peer torn down while being told does not get stale positions",
           "[support][commands][teardown]") {
-  support_env env;
+  demo_env env;
   auto ana = env.customer(ana_email);
   auto ben = env.customer(ben_email);
   auto cam = env.customer(cam_email);

@@ -1,0 +1,56 @@
+// What both terminal apps (tcs-client, tcs-exec) share: the terminal and the connection, the
+// assistant's voice, the connect + login prologue and logout epilogue, and the events that can
+// end any session (shutdown, timeout, account_disabled, connection_lost). An app derives from
+// term::session and handles its own (support) events in on_support_event().
+#pragma once
+
+#include "common/net/client_connection.hpp"
+#include "common/term/terminal.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tcs::term {
+
+class session {
+ public:
+  // Routes every server event to on_event(); events only arrive once log_in() has connected.
+  session(terminal& term, std::shared_ptr<client_connection> conn);
+  virtual ~session() = default;
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+ protected:
+  // Prints the banner, connects as `client_name` and runs the login dialogue (login_flow.hpp).
+  // Returns the server's login reply (first_name_ is set), or nullopt when the connection
+  // failed, the input ended or the connection was lost (the reason has been printed).
+  boost::asio::awaitable<std::optional<json::object>> log_in(std::string host, std::uint16_t port,
+                                                             std::string client_name,
+                                                             bool executive);
+  // Logs out, says `farewell` and closes the connection.
+  boost::asio::awaitable<void> log_out(std::string farewell);
+
+  void say(std::string_view text);  // "Asistente: ..."
+
+  // The app's events (support queue, chat, offers, operations); false for any other type.
+  virtual bool on_support_event(const json::object& event) = 0;
+
+  terminal& term_;
+  std::shared_ptr<client_connection> conn_;
+  std::string first_name_;
+  // Set (and the pending read interrupted) when the connection is gone or about to go.
+  bool connection_lost_ = false;
+
+ private:
+  // shutdown/timeout/account_disabled: the server's message is said; account_disabled and
+  // connection_lost also set connection_lost_ and interrupt the pending read. Anything else
+  // goes to on_support_event().
+  void on_event(const json::object& event);
+};
+
+}  // namespace tcs::term
