@@ -185,4 +185,37 @@ std::string clip_utf8(std::string_view text, std::size_t max_bytes) {
   return std::string(text.substr(0, end)) + "…";
 }
 
+namespace {
+
+bool is_control(unsigned char c, std::string_view allowed) {
+  return (c < 0x20 || c == 0x7F) && allowed.find(static_cast<char>(c)) == std::string_view::npos;
+}
+
+}  // namespace
+
+bool has_control_chars(std::string_view text, std::string_view allowed) {
+  for (char c : text) {
+    if (is_control(static_cast<unsigned char>(c), allowed))
+      return true;
+  }
+  return false;
+}
+
+std::string escape_control_chars(std::string_view text, std::string_view allowed) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (!is_control(c, allowed)) {
+      out.push_back(ch);
+      continue;
+    }
+    out += "\\x";
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 0xF]);
+  }
+  return out;
+}
+
 }  // namespace tcs

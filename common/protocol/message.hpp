@@ -52,4 +52,12 @@ std::optional<failure> reply_failure(const json::object& reply);
 // At most `max_bytes` of `text`, cut on a UTF-8 character boundary, for echoing user input.
 std::string clip_utf8(std::string_view text, std::size_t max_bytes);
 
+// True if `text` has an ASCII control character (below 0x20, or 0x7F) other than those in
+// `allowed`: peer-supplied names must not carry newlines or terminal escape sequences.
+bool has_control_chars(std::string_view text, std::string_view allowed = {});
+
+// `text` with every such control character written as `\xNN`, so a line that quotes peer
+// input (a log line, a terminal line) cannot be split, forged or turned into escape codes.
+std::string escape_control_chars(std::string_view text, std::string_view allowed = {});
+
 }  // namespace tcs

@@ -1,6 +1,8 @@
 // Readline callback mode on a terminal, plain line reading otherwise.
 #include "common/term/terminal.hpp"
 
+#include "common/protocol/message.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 
 #include <readline/history.h>
@@ -85,7 +87,10 @@ void terminal::interrupt() {
   }
 }
 
-void terminal::print(std::string_view text) {
+void terminal::print(std::string_view raw) {
+  // Text may quote the other party (chat lines, names): no escape sequences reach the screen.
+  const std::string safe = escape_control_chars(raw, "\n\t");
+  const std::string_view text = safe;
   if (interactive_ && impl_->prompt_open) {
     // Clear the edited line, print above it, and let readline redraw prompt and text.
     rl_clear_visible_line();

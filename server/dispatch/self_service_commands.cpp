@@ -136,15 +136,15 @@ awaitable<result<json::object>> history_detail(request_context& ctx) {
 
 awaitable<result<json::object>> catalogue(request_context& ctx) {
   const bool executive = ctx.caller->who == role::executive;
-  const auto products = ctx.server.catalogue().list(
+  const auto products = ctx.server.catalogue().snapshot(
       executive ? services::catalogue_scope::executive : services::catalogue_scope::customer);
   // The executive's `:catalogue` is logged by the support area, not here.
   if (!executive)
     report_done(ctx, "catalogue_view", "",
                 "Cliente " + ctx.caller->name + " consultó el catálogo.");
   json::array list;
-  list.reserve(products.size());
-  for (const auto& p : products)
+  list.reserve(products->size());
+  for (const auto& p : *products)
     list.push_back(views::product(p, executive));
   json::object body;
   body["products"] = std::move(list);

@@ -26,6 +26,7 @@ server_state::server_state(server_config config, store::database& db,
                            security::password_pool& passwords)
     : config_(std::move(config)),
       db_(db),
+      commits_(db),
       accounts_(db),
       passwords_(passwords),
       catalogue_(db),

@@ -1,8 +1,11 @@
 // Timestamped console lines.
 #include "server/log/console.hpp"
 
+#include "common/protocol/message.hpp"
+
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 namespace tcs::log {
 
@@ -16,8 +19,11 @@ void write_line(std::string_view tag, std::string_view text) {
   localtime_r(&now, &local);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
-  std::fprintf(stdout, "%s %.*s %.*s\n", stamp, static_cast<int>(tag.size()), tag.data(),
-               static_cast<int>(text.size()), text.data());
+  // Lines quote peer input (emails, names, card names): escape control characters so a peer
+  // cannot forge or split lines, and write bytes (not %s) so a NUL cannot truncate one.
+  std::string line = std::string(stamp) + " " + std::string(tag) + " " + escape_control_chars(text);
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
 }
 

@@ -1,9 +1,16 @@
-// One connection: a reader coroutine that decodes frames and runs them through the dispatcher,
-// and a writer coroutine that drains a bounded queue of encoded frames (see STYLE.md).
+// One connection: a reader that decodes frames and runs them through the dispatcher, a writer
+// that drains a bounded queue of encoded frames, and a watchdog for the time limits (see
+// STYLE.md).
 //
-// Generic over its stream so TLS can be added by instantiating it with an ssl::stream; the
-// plain-TCP reader waits for readability and reads into one buffer shared by all sessions, so
-// an idle session holds no read buffer at all.
+// Memory is what bounds the number of sessions one loop can hold, so an idle session holds no
+// coroutine: the reader waits for readability with a plain completion handler, reads into one
+// buffer shared by all sessions, and starts a coroutine only to run the requests that arrived
+// (the dispatcher's handlers are coroutines); when they are done and no complete frame is left
+// it goes back to waiting. The writer is a chain of writes started by deliver() (through a
+// post, so deliver() itself never does I/O) and the watchdog a timer with a handler. Requests
+// of one session still run one at a time and in order, and nothing is read while one runs.
+//
+// Generic over its stream so TLS can be added by instantiating it with an ssl::stream.
 #pragma once
 
 #include "common/protocol/frame.hpp"
@@ -15,12 +22,11 @@
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 
-#include <array>
+#include <algorithm>
 #include <chrono>
-#include <deque>
 #include <memory>
-#include <span>
 #include <string>
+#include <vector>
 
 namespace tcs::net {
 
@@ -31,20 +37,21 @@ inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 inline constexpr std::size_t max_frames_per_write = 64;
 // Read chunk shared by every session on the loop (only one reader runs at a time).
 inline constexpr std::size_t shared_read_buffer_bytes = 64 * 1024;
+// An outbox that grew past this many slots during a burst gives the memory back once empty.
+inline constexpr std::size_t outbox_slots_kept = 8;
 
 char* shared_read_buffer();
 
 template <class Stream>
 class session final : public peer, public std::enable_shared_from_this<session<Stream>> {
  public:
+  using clock = std::chrono::steady_clock;
+
   session(Stream stream, server_state& state, const dispatcher& commands)
       : stream_(std::move(stream)),
         state_(state),
         commands_(commands),
-        wakeup_(stream_.get_executor()),
-        watchdog_(stream_.get_executor()) {
-    wakeup_.expires_at(std::chrono::steady_clock::time_point::max());
-  }
+        watchdog_(stream_.get_executor()) {}
 
   void start() {
     auto self = this->shared_from_this();
@@ -54,16 +61,8 @@ class session final : public peer, public std::enable_shared_from_this<session<S
         ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     stream_.non_blocking(true, ec);
     state_.join(self);
-    auto ex = stream_.get_executor();
-    asio::co_spawn(
-        ex, [self] { return self->reader(); },
-        [self](std::exception_ptr e) { self->finished("reader", e); });
-    asio::co_spawn(
-        ex, [self] { return self->writer(); },
-        [self](std::exception_ptr e) { self->finished("writer", e); });
-    asio::co_spawn(
-        ex, [self] { return self->watchdog(); },
-        [self](std::exception_ptr e) { self->finished("watchdog", e); });
+    arm_watchdog();
+    wait_for_input();
   }
 
   void deliver(std::shared_ptr<const std::string> frame) override {
@@ -77,14 +76,14 @@ class session final : public peer, public std::enable_shared_from_this<session<S
       stop();
       return;
     }
-    wakeup_.cancel_one();
+    schedule_write();
   }
 
   void close_after_flush() override {
     if (stopped_ || closing_)
       return;
     closing_ = true;
-    wakeup_.cancel_one();
+    schedule_write();
   }
 
   void stop() override {
@@ -94,9 +93,9 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     boost::system::error_code ignored;
     stream_.shutdown(asio::socket_base::shutdown_both, ignored);
     stream_.close(ignored);
-    wakeup_.cancel();
     watchdog_.cancel();
     outbox_.clear();
+    outbox_head_ = 0;
     outbox_bytes_ = 0;
     state_.leave(*this);
   }
@@ -104,109 +103,185 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   bool is_open() const override { return !stopped_; }
 
  private:
-  asio::awaitable<void> reader() {
-    char* buffer = shared_read_buffer();
-    while (!stopped_ && !closing_) {
-      auto [wait_ec] = co_await stream_.async_wait(asio::socket_base::wait_read, use_nothrow);
-      if (wait_ec || stopped_ || closing_)
-        break;
-      boost::system::error_code ec;
-      std::size_t n = stream_.read_some(asio::buffer(buffer, shared_read_buffer_bytes), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again)
-        continue;
-      if (ec)
-        break;  // end of stream or reset: a normal ending
-      last_input_ = std::chrono::steady_clock::now();
-      decoder_.feed(buffer, n);
-      while (!stopped_ && !closing_) {
-        auto ev = decoder_.next();
-        if (!ev)
-          break;
-        if (ev->error) {
-          state_.send(*this, make_error("error", std::nullopt, failure{*ev->error}));
-          if (decoder_.failed())
-            close_after_flush();
-          count_protocol_error();
-          continue;
-        }
-        const bool was_guest = who == role::guest;
-        auto out = co_await commands_.dispatch(state_, this->shared_from_this(), *ev->payload);
-        if (stopped_)
-          break;
-        if (was_guest && who != role::guest)
-          watchdog_.cancel();  // re-arm: from now on the idle deadline applies
-        state_.send(*this, out.reply);
-        if (out.close_after_reply)
-          close_after_flush();
-        if (out.protocol_error)
-          count_protocol_error();
-      }
+  // --- Reader -------------------------------------------------------------------------------
+
+  void wait_for_input() {
+    if (stopped_ || closing_)
+      return;
+    stream_.async_wait(asio::socket_base::wait_read,
+                       [self = this->shared_from_this()](const boost::system::error_code& ec) {
+                         self->on_readable(ec);
+                       });
+  }
+
+  void on_readable(const boost::system::error_code& wait_ec) {
+    if (wait_ec || stopped_ || closing_) {
+      reader_ended();
+      return;
     }
+    char* buffer = shared_read_buffer();
+    boost::system::error_code ec;
+    const std::size_t n = stream_.read_some(asio::buffer(buffer, shared_read_buffer_bytes), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      wait_for_input();
+      return;
+    }
+    if (ec) {
+      reader_ended();  // end of stream or reset: a normal ending
+      return;
+    }
+    last_input_ = clock::now();
+    decoder_.feed(buffer, n);
+    auto self = this->shared_from_this();
+    asio::co_spawn(
+        stream_.get_executor(), [self] { return self->run_requests(); },
+        [self](std::exception_ptr e) { self->finished("reader", e); });
+  }
+
+  // Runs every complete frame received, in order, then waits for more input.
+  asio::awaitable<void> run_requests() {
+    while (!stopped_ && !closing_) {
+      auto ev = decoder_.next();
+      if (!ev)
+        break;
+      if (ev->error) {
+        state_.send(*this, make_error("error", std::nullopt, failure{*ev->error}));
+        if (decoder_.failed())
+          close_after_flush();
+        count_protocol_error();
+        continue;
+      }
+      const bool was_guest = who == role::guest;
+      auto out =
+          co_await commands_.dispatch(state_, this->shared_from_this(), std::move(*ev->payload));
+      if (stopped_)
+        break;
+      if (was_guest && who != role::guest)
+        arm_watchdog();  // from now on the idle deadline applies
+      state_.send(*this, out.reply);
+      if (out.close_after_reply)
+        close_after_flush();
+      if (out.protocol_error)
+        count_protocol_error();
+    }
+    if (stopped_)
+      co_return;
+    if (closing_) {
+      reader_ended();
+      co_return;
+    }
+    wait_for_input();
+  }
+
+  // The reader stops for good: after a closing flush the writer ends the session; otherwise
+  // (end of stream, reset) it ends now.
+  void reader_ended() {
     if (!closing_)
       stop();
   }
 
-  asio::awaitable<void> writer() {
-    std::array<asio::const_buffer, max_frames_per_write> buffers;
-    while (!stopped_) {
-      if (outbox_.empty()) {
-        if (closing_)
-          break;
-        co_await wakeup_.async_wait(use_nothrow);
-        continue;
-      }
-      std::size_t count = std::min(outbox_.size(), buffers.size());
-      for (std::size_t i = 0; i < count; ++i)
-        buffers[i] = asio::buffer(*outbox_[i]);
-      // The frames stay in outbox_ (shared, not copied) until the write completes.
-      auto [ec, written] = co_await asio::async_write(
-          stream_, std::span<const asio::const_buffer>(buffers.data(), count), use_nothrow);
-      if (ec || stopped_)
-        break;
-      for (std::size_t i = 0; i < count; ++i) {
-        outbox_bytes_ -= outbox_.front()->size();
-        outbox_.pop_front();
-      }
-    }
-    stop();
+  // --- Writer -------------------------------------------------------------------------------
+
+  std::size_t queued() const noexcept { return outbox_.size() - outbox_head_; }
+
+  // Starts the writer on the loop unless it is already running or about to.
+  void schedule_write() {
+    if (writing_)
+      return;
+    writing_ = true;
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->write_next(); });
   }
 
+  // Writes what is queued (up to max_frames_per_write frames at once); the frames stay in the
+  // outbox (shared, not copied) until their write completes. With nothing left: idle, or the
+  // end of a closing session.
+  void write_next() {
+    if (stopped_) {
+      writing_ = false;
+      return;
+    }
+    const std::size_t count = std::min(queued(), max_frames_per_write);
+    if (count == 0) {
+      writing_ = false;
+      if (closing_)
+        stop();
+      return;
+    }
+    auto self = this->shared_from_this();
+    auto done = [self, count](const boost::system::error_code& ec, std::size_t) {
+      self->written(ec, count);
+    };
+    if (count == 1) {
+      asio::async_write(stream_, asio::buffer(*outbox_[outbox_head_]), std::move(done));
+      return;
+    }
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(count);
+    for (std::size_t i = 0; i < count; ++i)
+      buffers.push_back(asio::buffer(*outbox_[outbox_head_ + i]));
+    asio::async_write(stream_, std::move(buffers), std::move(done));
+  }
+
+  void written(const boost::system::error_code& ec, std::size_t count) {
+    if (ec || stopped_) {
+      writing_ = false;
+      stop();
+      return;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      outbox_bytes_ -= outbox_[outbox_head_]->size();
+      outbox_[outbox_head_++].reset();
+    }
+    if (queued() == 0) {
+      outbox_.clear();
+      outbox_head_ = 0;
+      if (outbox_.capacity() > outbox_slots_kept)
+        outbox_.shrink_to_fit();
+    }
+    write_next();
+  }
+
+  // --- Watchdog -----------------------------------------------------------------------------
+
   // One timer per session enforces both time limits: log in within login_timeout_s, and once
-  // logged in, answer a heartbeat within idle_timeout_s of it.
-  asio::awaitable<void> watchdog() {
-    using clock = std::chrono::steady_clock;
+  // logged in, answer a heartbeat within idle_timeout_s of it. Called at start, at login and
+  // whenever the timer fires; computes the next deadline from the latest input.
+  void arm_watchdog() {
+    if (stopped_ || closing_)
+      return;
     const auto login_limit = std::chrono::seconds(state_.config().login_timeout_s);
     const auto idle_limit = std::chrono::seconds(state_.config().idle_timeout_s);
-    const auto started = clock::now();
-    bool heartbeat_sent = false;
-    while (!stopped_ && !closing_) {
-      clock::time_point deadline;
-      if (who == role::guest) {
-        deadline = started + login_limit;
-      } else {
-        if (last_input_ + idle_limit > clock::now())
-          heartbeat_sent = false;
-        deadline = last_input_ + (heartbeat_sent ? 2 * idle_limit : idle_limit);
-      }
-      if (clock::now() >= deadline) {
-        if (who == role::guest) {
-          json::object ev = make_event("timeout");
-          ev["message"] = "Tiempo de autenticación agotado.";
-          state_.send(*this, ev);
-          close_after_flush();
-        } else if (heartbeat_sent) {
-          log::error("closing " + remote_address + " (" + name + "): no answer to heartbeat");
-          stop();
-        } else {
-          state_.send(*this, make_event("heartbeat"));
-          heartbeat_sent = true;
-          continue;
-        }
-        break;
-      }
-      watchdog_.expires_at(deadline);
-      co_await watchdog_.async_wait(use_nothrow);  // cancelled: recompute the deadline
+    const auto now = clock::now();
+    clock::time_point deadline;
+    if (who == role::guest) {
+      deadline = started_ + login_limit;
+    } else {
+      if (last_input_ + idle_limit > now)
+        heartbeat_sent_ = false;
+      deadline = last_input_ + (heartbeat_sent_ ? 2 * idle_limit : idle_limit);
     }
+    if (now >= deadline) {
+      if (who == role::guest) {
+        json::object ev = make_event("timeout");
+        ev["message"] = "Tiempo de autenticación agotado.";
+        state_.send(*this, ev);
+        close_after_flush();
+      } else if (heartbeat_sent_) {
+        log::error("closing " + remote_address + " (" + name + "): no answer to heartbeat");
+        stop();
+      } else {
+        state_.send(*this, make_event("heartbeat"));
+        heartbeat_sent_ = true;
+        arm_watchdog();
+      }
+      return;
+    }
+    // Re-arming cancels the wait in progress; its handler sees operation_aborted and returns.
+    watchdog_.expires_at(deadline);
+    watchdog_.async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec)
+        self->arm_watchdog();
+    });
   }
 
   // Counts a protocol error; past the cap the peer is told and disconnected.
@@ -233,15 +308,20 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   Stream stream_;
   server_state& state_;
   const dispatcher& commands_;
-  asio::steady_timer wakeup_;    // the writer sleeps on it; deliver() wakes it
   asio::steady_timer watchdog_;  // login and idle deadlines
-  std::chrono::steady_clock::time_point last_input_ = std::chrono::steady_clock::now();
+  const clock::time_point started_ = clock::now();
+  clock::time_point last_input_ = started_;
   std::size_t protocol_errors_ = 0;
-  std::deque<std::shared_ptr<const std::string>> outbox_;
+  // Frames [outbox_head_, end) wait to be written; a vector, not a deque, so an empty outbox
+  // holds no memory.
+  std::vector<std::shared_ptr<const std::string>> outbox_;
+  std::size_t outbox_head_ = 0;
   std::size_t outbox_bytes_ = 0;
   frame_decoder decoder_;
   bool stopped_ = false;
   bool closing_ = false;
+  bool writing_ = false;  // a write is in flight or posted
+  bool heartbeat_sent_ = false;
 };
 
 }  // namespace tcs::net

@@ -8,6 +8,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sched.h>
+
 #include <exception>
 #include <type_traits>
 
@@ -23,6 +25,19 @@ namespace {
 
 namespace asio = boost::asio;
 
+// The hashing threads run at idle priority (SCHED_IDLE): on a busy machine the loop thread
+// preempts them at once, so a burst of logins (each Argon2id hash is tens of milliseconds of
+// CPU) slows the logins down, never the chats and requests of everyone else. Applied once
+// per worker thread, on its first job.
+void lower_own_priority() {
+  thread_local bool done = false;
+  if (done)
+    return;
+  done = true;
+  sched_param param{};
+  (void)sched_setscheduler(0, SCHED_IDLE, &param);  // best effort: hashing works either way
+}
+
 // Runs fn() on the pool and completes on the awaiting coroutine's own executor (the loop).
 template <class Fn>
 auto run_on(asio::thread_pool& pool, Fn fn) {
@@ -34,6 +49,7 @@ auto run_on(asio::thread_pool& pool, Fn fn) {
                           loop = std::move(loop)]() mutable {
           std::exception_ptr error;
           R value{};
+          lower_own_priority();
           try {
             value = job();
           } catch (...) {

@@ -1,5 +1,6 @@
 // Argon2id hashing off the event loop: a small thread pool whose results resume the caller's
-// coroutine back on the caller's executor (the loop), so a login never stalls other users.
+// coroutine back on the caller's executor (the loop), so a login never stalls other users. The
+// workers run at idle priority (SCHED_IDLE): they only get the CPU the loop leaves.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -5,13 +5,13 @@
 
 namespace tcs::services {
 
-std::int64_t activity_log::record(std::int64_t at, std::string_view actor_role,
-                                  std::optional<std::int64_t> actor_id,
-                                  std::optional<std::int64_t> customer_id, std::string_view action,
-                                  std::string_view detail, std::string_view outcome) {
+void activity_log::record(std::int64_t at, std::string_view actor_role,
+                          std::optional<std::int64_t> actor_id,
+                          std::optional<std::int64_t> customer_id, std::string_view action,
+                          std::string_view detail, std::string_view outcome) {
   // clip_utf8 appends "…" (3 bytes) when it cuts; keep the total within the limit.
   constexpr std::size_t ellipsis_bytes = 3;
-  return store::activity_repository(db_).append(
+  store::activity_repository(db_).append(
       at, actor_role, actor_id, customer_id, action,
       clip_utf8(detail, max_activity_detail_bytes - ellipsis_bytes), outcome);
 }

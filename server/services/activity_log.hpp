@@ -1,10 +1,11 @@
 // The activity log: every customer request and every executive action, with time, actor and
 // outcome (feeds the executive's `:history` and `:details`). Sans-io.
 //
-// Contract: record() appends one row, durable when it returns (one auto-committed INSERT, or
-// part of the caller's write_transaction). `detail` is clipped to max_activity_detail_bytes on
-// a UTF-8 boundary so echoed user text cannot grow the log without bound. Reads are newest
-// first.
+// Contract: record() appends one row: part of the caller's write_transaction if one is open,
+// otherwise committed on its own (under the server's group commit, a moment later together
+// with other rows: see store::database::defer; reads always see it). `detail` is clipped to
+// max_activity_detail_bytes on a UTF-8 boundary so echoed user text cannot grow the log without
+// bound. Reads are newest first.
 #pragma once
 
 #include "server/store/activity_repository.hpp"
@@ -24,10 +25,10 @@ class activity_log {
   explicit activity_log(store::database& db) : db_(db) {}
 
   // actor_role: "customer" | "executive" | "system" | "admin". outcome: "ok" or an error code
-  // name (code_name(errc)). Returns the entry's id.
-  std::int64_t record(std::int64_t at, std::string_view actor_role,
-                      std::optional<std::int64_t> actor_id, std::optional<std::int64_t> customer_id,
-                      std::string_view action, std::string_view detail, std::string_view outcome);
+  // name (code_name(errc)).
+  void record(std::int64_t at, std::string_view actor_role, std::optional<std::int64_t> actor_id,
+              std::optional<std::int64_t> customer_id, std::string_view action,
+              std::string_view detail, std::string_view outcome);
 
   std::vector<store::activity_record> for_customer(
       std::int64_t customer_id, std::optional<std::int64_t> limit = std::nullopt);

@@ -1,6 +1,8 @@
 // Catalogue listing, `:buy` (record_sale) and `:publish`.
 #include "server/services/catalogue_service.hpp"
 
+#include "common/protocol/message.hpp"
+
 #include "server/store/accounts_repository.hpp"
 #include "server/store/operations_repository.hpp"
 
@@ -29,6 +31,10 @@ result<std::string_view> normalize_product_name(std::string_view name) {
   if (name.empty()) {
     return failure{errc::invalid_field, "Indique el nombre de la carta."};
   }
+  if (has_control_chars(name)) {
+    return failure{errc::invalid_field,
+                   "El nombre de la carta no puede tener caracteres de control."};
+  }
   if (name.size() > max_product_name_bytes) {
     return failure{errc::invalid_field, "El nombre de la carta es demasiado largo (máximo " +
                                             std::to_string(max_product_name_bytes) +
@@ -47,6 +53,22 @@ result<void> check_price(std::int64_t price) {
 
 std::vector<store::product_record> catalogue_service::list(catalogue_scope scope) {
   return store::catalogue_repository(db_).list(scope == catalogue_scope::executive);
+}
+
+std::shared_ptr<const std::vector<store::product_record>> catalogue_service::snapshot(
+    catalogue_scope scope) {
+  if (db_.in_transaction())  // it may hold uncommitted changes: never cache them
+    return std::make_shared<const std::vector<store::product_record>>(list(scope));
+  cached_list& c = cache_[scope == catalogue_scope::executive ? 1 : 0];
+  // Products only change in counted commits (the deferred log appends never touch them).
+  const std::uint64_t commits = db_.durable_commits();
+  const std::int64_t data_version = db_.data_version();
+  if (!c.products || c.commits != commits || c.data_version != data_version) {
+    c.products = std::make_shared<const std::vector<store::product_record>>(list(scope));
+    c.commits = commits;
+    c.data_version = data_version;
+  }
+  return c.products;
 }
 
 std::optional<store::product_record> catalogue_service::find(std::string_view name) {

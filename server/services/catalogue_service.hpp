@@ -23,6 +23,7 @@
 #include "server/store/database.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,11 @@ class catalogue_service {
 
   // Ordered by name (case-insensitive).
   std::vector<store::product_record> list(catalogue_scope scope = catalogue_scope::customer);
+  // The same list, shared and read-only: kept between calls and read again only when the
+  // database may have changed (this connection committed, or another one did: PRAGMA
+  // data_version), so the menu's most frequent request costs no query.
+  std::shared_ptr<const std::vector<store::product_record>> snapshot(
+      catalogue_scope scope = catalogue_scope::customer);
   // Case-insensitive exact name; includes unlisted products.
   std::optional<store::product_record> find(std::string_view name);
 
@@ -67,7 +73,14 @@ class catalogue_service {
                                    std::string_view actor);
 
  private:
+  struct cached_list {
+    std::uint64_t commits = 0;
+    std::int64_t data_version = -1;
+    std::shared_ptr<const std::vector<store::product_record>> products;
+  };
+
   store::database& db_;
+  cached_list cache_[2];  // by catalogue_scope
 };
 
 // The name with surrounding ASCII whitespace removed; invalid_field if it is then empty or

@@ -9,13 +9,13 @@ constexpr const char* customer_columns =
 constexpr const char* executive_columns =
     "SELECT id, email, name, password_hash, totp_secret, last_totp_step, disabled FROM executives ";
 
-customer_record read_customer(SQLite::Statement& q) {
+customer_record read_customer(database::statement& q) {
   return customer_record{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
                          q.getColumn(2).getString(), q.getColumn(3).getString(),
                          q.getColumn(4).getInt() != 0};
 }
 
-executive_record read_executive(SQLite::Statement& q) {
+executive_record read_executive(database::statement& q) {
   return executive_record{q.getColumn(0).getInt64(),   q.getColumn(1).getString(),
                           q.getColumn(2).getString(),  q.getColumn(3).getString(),
                           q.getColumn(4).getString(),  q.getColumn(5).getInt64(),
@@ -23,9 +23,8 @@ executive_record read_executive(SQLite::Statement& q) {
 }
 
 template <class Value>
-std::optional<customer_record> one_customer(SQLite::Database& db, const char* where,
-                                            const Value& v) {
-  SQLite::Statement q(db, std::string(customer_columns) + where);
+std::optional<customer_record> one_customer(database& db, const char* where, const Value& v) {
+  auto q = db.prepare(std::string(customer_columns) + where);
   q.bind(1, v);
   if (!q.executeStep()) {
     return std::nullopt;
@@ -34,9 +33,8 @@ std::optional<customer_record> one_customer(SQLite::Database& db, const char* wh
 }
 
 template <class Value>
-std::optional<executive_record> one_executive(SQLite::Database& db, const char* where,
-                                              const Value& v) {
-  SQLite::Statement q(db, std::string(executive_columns) + where);
+std::optional<executive_record> one_executive(database& db, const char* where, const Value& v) {
+  auto q = db.prepare(std::string(executive_columns) + where);
   q.bind(1, v);
   if (!q.executeStep()) {
     return std::nullopt;
@@ -44,15 +42,15 @@ std::optional<executive_record> one_executive(SQLite::Database& db, const char* 
   return read_executive(q);
 }
 
-bool update_one(SQLite::Database& db, const char* sql, const std::string& text, std::int64_t id) {
-  SQLite::Statement q(db, sql);
+bool update_one(database& db, const char* sql, const std::string& text, std::int64_t id) {
+  auto q = db.prepare(sql);
   q.bind(1, text);
   q.bind(2, id);
   return q.exec() == 1;
 }
 
-bool update_one(SQLite::Database& db, const char* sql, std::int64_t value, std::int64_t id) {
-  SQLite::Statement q(db, sql);
+bool update_one(database& db, const char* sql, std::int64_t value, std::int64_t id) {
+  auto q = db.prepare(sql);
   q.bind(1, value);
   q.bind(2, id);
   return q.exec() == 1;
@@ -71,26 +69,26 @@ std::string ascii_lower(std::string_view text) {
 }
 
 std::optional<customer_record> accounts_repository::find_customer(std::string_view email) {
-  return one_customer(db_.sql(), "WHERE email = ?", ascii_lower(email));
+  return one_customer(db_, "WHERE email = ?", ascii_lower(email));
 }
 
 std::optional<executive_record> accounts_repository::find_executive(std::string_view email) {
-  return one_executive(db_.sql(), "WHERE email = ?", ascii_lower(email));
+  return one_executive(db_, "WHERE email = ?", ascii_lower(email));
 }
 
 std::optional<customer_record> accounts_repository::customer_by_id(std::int64_t id) {
-  return one_customer(db_.sql(), "WHERE id = ?", id);
+  return one_customer(db_, "WHERE id = ?", id);
 }
 
 std::optional<executive_record> accounts_repository::executive_by_id(std::int64_t id) {
-  return one_executive(db_.sql(), "WHERE id = ?", id);
+  return one_executive(db_, "WHERE id = ?", id);
 }
 
 std::int64_t accounts_repository::add_customer(std::string_view email, std::string_view name,
                                                std::string_view password_hash, std::int64_t now) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO customers (email, name, password_hash, created_at) "
-                      "VALUES (?, ?, ?, ?)");
+  auto q = db_.prepare(
+      "INSERT INTO customers (email, name, password_hash, created_at) "
+      "VALUES (?, ?, ?, ?)");
   q.bind(1, ascii_lower(email));
   q.bind(2, std::string(name));
   q.bind(3, std::string(password_hash));
@@ -102,9 +100,9 @@ std::int64_t accounts_repository::add_customer(std::string_view email, std::stri
 std::int64_t accounts_repository::add_executive(std::string_view email, std::string_view name,
                                                 std::string_view password_hash,
                                                 std::string_view totp_secret, std::int64_t now) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO executives (email, name, password_hash, totp_secret, "
-                      "created_at) VALUES (?, ?, ?, ?, ?)");
+  auto q = db_.prepare(
+      "INSERT INTO executives (email, name, password_hash, totp_secret, "
+      "created_at) VALUES (?, ?, ?, ?, ?)");
   q.bind(1, ascii_lower(email));
   q.bind(2, std::string(name));
   q.bind(3, std::string(password_hash));
@@ -115,35 +113,34 @@ std::int64_t accounts_repository::add_executive(std::string_view email, std::str
 }
 
 bool accounts_repository::set_customer_password(std::int64_t id, std::string_view hash) {
-  return update_one(db_.sql(), "UPDATE customers SET password_hash = ? WHERE id = ?",
-                    std::string(hash), id);
+  return update_one(db_, "UPDATE customers SET password_hash = ? WHERE id = ?", std::string(hash),
+                    id);
 }
 
 bool accounts_repository::set_executive_password(std::int64_t id, std::string_view hash) {
-  return update_one(db_.sql(), "UPDATE executives SET password_hash = ? WHERE id = ?",
-                    std::string(hash), id);
+  return update_one(db_, "UPDATE executives SET password_hash = ? WHERE id = ?", std::string(hash),
+                    id);
 }
 
 bool accounts_repository::set_executive_totp_secret(std::int64_t id,
                                                     std::string_view base32_secret) {
-  return update_one(db_.sql(),
-                    "UPDATE executives SET totp_secret = ?, last_totp_step = -1 WHERE id = ?",
+  return update_one(db_, "UPDATE executives SET totp_secret = ?, last_totp_step = -1 WHERE id = ?",
                     std::string(base32_secret), id);
 }
 
 bool accounts_repository::set_customer_disabled(std::int64_t id, bool disabled) {
-  return update_one(db_.sql(), "UPDATE customers SET disabled = ? WHERE id = ?",
+  return update_one(db_, "UPDATE customers SET disabled = ? WHERE id = ?",
                     std::int64_t{disabled ? 1 : 0}, id);
 }
 
 bool accounts_repository::set_executive_disabled(std::int64_t id, bool disabled) {
-  return update_one(db_.sql(), "UPDATE executives SET disabled = ? WHERE id = ?",
+  return update_one(db_, "UPDATE executives SET disabled = ? WHERE id = ?",
                     std::int64_t{disabled ? 1 : 0}, id);
 }
 
 bool accounts_repository::advance_totp_step(std::int64_t executive_id, std::int64_t step) {
-  SQLite::Statement q(
-      db_.sql(), "UPDATE executives SET last_totp_step = ? WHERE id = ? AND last_totp_step < ?");
+  auto q =
+      db_.prepare("UPDATE executives SET last_totp_step = ? WHERE id = ? AND last_totp_step < ?");
   q.bind(1, step);
   q.bind(2, executive_id);
   q.bind(3, step);

@@ -6,7 +6,7 @@
 namespace tcs::store {
 namespace {
 
-void bind_optional(SQLite::Statement& q, int index, std::optional<std::int64_t> value) {
+void bind_optional(database::statement& q, int index, std::optional<std::int64_t> value) {
   if (value) {
     q.bind(index, *value);
   } else {
@@ -28,30 +28,33 @@ std::int64_t sql_limit(std::optional<std::int64_t> limit) {
 
 }  // namespace
 
-std::int64_t activity_repository::append(std::int64_t at, std::string_view actor_role,
-                                         std::optional<std::int64_t> actor_id,
-                                         std::optional<std::int64_t> customer_id,
-                                         std::string_view action, std::string_view detail,
-                                         std::string_view outcome) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO activity (at, actor_role, actor_id, customer_id, action, "
-                      "detail, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  q.bind(1, at);
-  q.bind(2, std::string(actor_role));
-  bind_optional(q, 3, actor_id);
-  bind_optional(q, 4, customer_id);
-  q.bind(5, std::string(action));
-  q.bind(6, std::string(detail));
-  q.bind(7, std::string(outcome));
-  q.exec();
-  return db_.sql().getLastInsertRowid();
+void activity_repository::append(std::int64_t at, std::string_view actor_role,
+                                 std::optional<std::int64_t> actor_id,
+                                 std::optional<std::int64_t> customer_id, std::string_view action,
+                                 std::string_view detail, std::string_view outcome) {
+  db_.defer([at, actor_role = std::string(actor_role), actor_id, customer_id,
+             action = std::string(action), detail = std::string(detail),
+             outcome = std::string(outcome)](database& db) {
+    auto q = db.prepare(
+        "INSERT INTO activity (at, actor_role, actor_id, customer_id, action, detail, outcome) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, at);
+    q.bind(2, actor_role);
+    bind_optional(q, 3, actor_id);
+    bind_optional(q, 4, customer_id);
+    q.bind(5, action);
+    q.bind(6, detail);
+    q.bind(7, outcome);
+    q.exec();
+  });
 }
 
 std::vector<activity_record> activity_repository::for_customer(std::int64_t customer_id,
                                                                std::optional<std::int64_t> limit) {
-  SQLite::Statement q(db_.sql(),
-                      "SELECT id, at, actor_role, actor_id, customer_id, action, detail, outcome "
-                      "FROM activity WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?");
+  db_.flush_deferred();
+  auto q = db_.prepare(
+      "SELECT id, at, actor_role, actor_id, customer_id, action, detail, outcome "
+      "FROM activity WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?");
   q.bind(1, customer_id);
   q.bind(2, sql_limit(limit));
   std::vector<activity_record> out;
@@ -64,27 +67,29 @@ std::vector<activity_record> activity_repository::for_customer(std::int64_t cust
   return out;
 }
 
-std::int64_t chat_repository::append(std::int64_t customer_id, std::int64_t executive_id,
-                                     std::string_view sender_role, std::string_view text,
-                                     std::int64_t at) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO chat_messages (customer_id, executive_id, sender_role, text, "
-                      "at) VALUES (?, ?, ?, ?, ?)");
-  q.bind(1, customer_id);
-  q.bind(2, executive_id);
-  q.bind(3, std::string(sender_role));
-  q.bind(4, std::string(text));
-  q.bind(5, at);
-  q.exec();
-  return db_.sql().getLastInsertRowid();
+void chat_repository::append(std::int64_t customer_id, std::int64_t executive_id,
+                             std::string_view sender_role, std::string_view text, std::int64_t at) {
+  db_.defer([customer_id, executive_id, sender_role = std::string(sender_role),
+             text = std::string(text), at](database& db) {
+    auto q = db.prepare(
+        "INSERT INTO chat_messages (customer_id, executive_id, sender_role, text, at) "
+        "VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, customer_id);
+    q.bind(2, executive_id);
+    q.bind(3, sender_role);
+    q.bind(4, text);
+    q.bind(5, at);
+    q.exec();
+  });
 }
 
 std::vector<chat_message_record> chat_repository::for_customer(std::int64_t customer_id,
                                                                std::optional<std::int64_t> limit) {
-  SQLite::Statement q(db_.sql(),
-                      "SELECT id, customer_id, executive_id, sender_role, text, at "
-                      "FROM chat_messages WHERE customer_id = ? ORDER BY at DESC, id DESC "
-                      "LIMIT ?");
+  db_.flush_deferred();
+  auto q = db_.prepare(
+      "SELECT id, customer_id, executive_id, sender_role, text, at "
+      "FROM chat_messages WHERE customer_id = ? ORDER BY at DESC, id DESC "
+      "LIMIT ?");
   q.bind(1, customer_id);
   q.bind(2, sql_limit(limit));
   std::vector<chat_message_record> out;

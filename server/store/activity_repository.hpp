@@ -1,7 +1,10 @@
 // The activity log (every customer request and executive action) and the chat transcript.
 //
-// Contract: append-only. Each append is one INSERT (atomic on its own, or part of the
-// caller's write_transaction). Reads are newest first (at, then id, descending).
+// Contract: append-only. Each append is one INSERT: part of the caller's write_transaction
+// if one is open; otherwise atomic on its own, and under group commit deferred (written with
+// other appends in one transaction moments later, see database::defer). Reads write the
+// deferred appends first, so they see every append made before. Reads are newest first (at,
+// then id, descending).
 #pragma once
 
 #include "server/store/database.hpp"
@@ -29,9 +32,9 @@ class activity_repository {
  public:
   explicit activity_repository(database& db) : db_(db) {}
 
-  std::int64_t append(std::int64_t at, std::string_view actor_role,
-                      std::optional<std::int64_t> actor_id, std::optional<std::int64_t> customer_id,
-                      std::string_view action, std::string_view detail, std::string_view outcome);
+  void append(std::int64_t at, std::string_view actor_role, std::optional<std::int64_t> actor_id,
+              std::optional<std::int64_t> customer_id, std::string_view action,
+              std::string_view detail, std::string_view outcome);
   // The newest `limit` entries concerning the customer (all when limit is nullopt).
   std::vector<activity_record> for_customer(std::int64_t customer_id,
                                             std::optional<std::int64_t> limit = std::nullopt);
@@ -53,8 +56,8 @@ class chat_repository {
  public:
   explicit chat_repository(database& db) : db_(db) {}
 
-  std::int64_t append(std::int64_t customer_id, std::int64_t executive_id,
-                      std::string_view sender_role, std::string_view text, std::int64_t at);
+  void append(std::int64_t customer_id, std::int64_t executive_id, std::string_view sender_role,
+              std::string_view text, std::int64_t at);
   // The customer's transcript, oldest first (reading order); the newest `limit` if given.
   std::vector<chat_message_record> for_customer(std::int64_t customer_id,
                                                 std::optional<std::int64_t> limit = std::nullopt);

@@ -7,15 +7,15 @@ namespace {
 constexpr const char* product_columns =
     "SELECT id, name, kind, price, stock, held, listed FROM products ";
 
-product_record read_product(SQLite::Statement& q) {
+product_record read_product(database::statement& q) {
   return product_record{q.getColumn(0).getInt64(),   q.getColumn(1).getString(),
                         q.getColumn(2).getString(),  q.getColumn(3).getInt64(),
                         q.getColumn(4).getInt64(),   q.getColumn(5).getInt64(),
                         q.getColumn(6).getInt() != 0};
 }
 
-void exec_two(SQLite::Database& db, const char* sql, std::int64_t a, std::int64_t b) {
-  SQLite::Statement q(db, sql);
+void exec_two(database& db, const char* sql, std::int64_t a, std::int64_t b) {
+  auto q = db.prepare(sql);
   q.bind(1, a);
   q.bind(2, b);
   q.exec();
@@ -24,8 +24,8 @@ void exec_two(SQLite::Database& db, const char* sql, std::int64_t a, std::int64_
 }  // namespace
 
 std::vector<product_record> catalogue_repository::list(bool include_unlisted) {
-  SQLite::Statement q(db_.sql(), std::string(product_columns) +
-                                     "WHERE listed = 1 OR ? ORDER BY name COLLATE NOCASE, id");
+  auto q = db_.prepare(std::string(product_columns) +
+                       "WHERE listed = 1 OR ? ORDER BY name COLLATE NOCASE, id");
   q.bind(1, include_unlisted ? 1 : 0);
   std::vector<product_record> out;
   while (q.executeStep()) {
@@ -35,7 +35,7 @@ std::vector<product_record> catalogue_repository::list(bool include_unlisted) {
 }
 
 std::optional<product_record> catalogue_repository::by_id(std::int64_t id) {
-  SQLite::Statement q(db_.sql(), std::string(product_columns) + "WHERE id = ?");
+  auto q = db_.prepare(std::string(product_columns) + "WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) {
     return std::nullopt;
@@ -44,7 +44,7 @@ std::optional<product_record> catalogue_repository::by_id(std::int64_t id) {
 }
 
 std::optional<product_record> catalogue_repository::by_name(std::string_view name) {
-  SQLite::Statement q(db_.sql(), std::string(product_columns) + "WHERE name = ?");
+  auto q = db_.prepare(std::string(product_columns) + "WHERE name = ?");
   q.bind(1, std::string(name));
   if (!q.executeStep()) {
     return std::nullopt;
@@ -55,9 +55,9 @@ std::optional<product_record> catalogue_repository::by_name(std::string_view nam
 std::int64_t catalogue_repository::add_product(std::string_view name, std::string_view kind,
                                                std::int64_t price, std::int64_t stock,
                                                std::int64_t held, bool listed) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO products (name, kind, price, stock, held, listed) "
-                      "VALUES (?, ?, ?, ?, ?, ?)");
+  auto q = db_.prepare(
+      "INSERT INTO products (name, kind, price, stock, held, listed) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
   q.bind(1, std::string(name));
   q.bind(2, std::string(kind));
   q.bind(3, price);
@@ -69,8 +69,7 @@ std::int64_t catalogue_repository::add_product(std::string_view name, std::strin
 }
 
 bool catalogue_repository::take_stock(std::int64_t product_id, std::int64_t quantity) {
-  SQLite::Statement q(db_.sql(),
-                      "UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?");
+  auto q = db_.prepare("UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?");
   q.bind(1, quantity);
   q.bind(2, product_id);
   q.bind(3, quantity);
@@ -78,23 +77,23 @@ bool catalogue_repository::take_stock(std::int64_t product_id, std::int64_t quan
 }
 
 void catalogue_repository::add_stock(std::int64_t product_id, std::int64_t quantity) {
-  exec_two(db_.sql(), "UPDATE products SET stock = stock + ? WHERE id = ?", quantity, product_id);
+  exec_two(db_, "UPDATE products SET stock = stock + ? WHERE id = ?", quantity, product_id);
 }
 
 void catalogue_repository::add_held(std::int64_t product_id, std::int64_t quantity) {
-  exec_two(db_.sql(), "UPDATE products SET held = held + ? WHERE id = ?", quantity, product_id);
+  exec_two(db_, "UPDATE products SET held = held + ? WHERE id = ?", quantity, product_id);
 }
 
 bool catalogue_repository::publish_one_held(std::int64_t product_id) {
-  SQLite::Statement q(db_.sql(),
-                      "UPDATE products SET held = held - 1, stock = stock + 1 "
-                      "WHERE id = ? AND held > 0");
+  auto q = db_.prepare(
+      "UPDATE products SET held = held - 1, stock = stock + 1 "
+      "WHERE id = ? AND held > 0");
   q.bind(1, product_id);
   return q.exec() == 1;
 }
 
 void catalogue_repository::list_at_price(std::int64_t product_id, std::int64_t price) {
-  exec_two(db_.sql(), "UPDATE products SET price = ?, listed = 1 WHERE id = ?", price, product_id);
+  exec_two(db_, "UPDATE products SET price = ?, listed = 1 WHERE id = ?", price, product_id);
 }
 
 std::int64_t catalogue_repository::count() {

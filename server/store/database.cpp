@@ -1,6 +1,8 @@
 // The SQLite connection, its settings, the schema migrations and write transactions.
 #include "server/store/database.hpp"
 
+#include <sqlite3.h>
+
 #include <array>
 #include <stdexcept>
 
@@ -8,6 +10,11 @@ namespace tcs::store {
 namespace {
 
 constexpr int busy_timeout_ms = 5000;  // a writer waits this long for another writer's lock
+// Group commit checkpoints on the server's sync thread; this automatic checkpoint on the
+// loop (40 MB of WAL) only bounds the WAL should that thread fall behind.
+constexpr int backstop_checkpoint_pages = 10000;
+// Deferred appends written at once when this many are pending, to bound the memory they use.
+constexpr std::size_t max_deferred_appends = 4096;
 
 // Migration steps, applied in order; step N leaves the schema at user_version N. Never edit a
 // step that has shipped: append a new one.
@@ -110,12 +117,114 @@ int read_user_version(SQLite::Database& db) {
 }  // namespace
 
 database::database(const std::string& path)
-    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms) {
+    : path_(path), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms) {
   db_.exec("PRAGMA foreign_keys = ON");
   // WAL is persistent in the file; an in-memory database answers "memory" and stays so.
   (void)db_.execAndGet("PRAGMA journal_mode = WAL").getString();
   db_.exec("PRAGMA synchronous = FULL");
+  sqlite3_commit_hook(db_.getHandle(), &database::count_commit, this);
   migrate();
+}
+
+database::~database() {
+  try {
+    flush_deferred();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do about it at this point
+  }
+  sqlite3_commit_hook(db_.getHandle(), nullptr, nullptr);
+}
+
+int database::count_commit(void* self) noexcept {
+  auto* db = static_cast<database*>(self);
+  ++db->commits_;
+  if (!db->flushing_deferred_)
+    ++db->durable_commits_;
+  return 0;  // let the commit proceed
+}
+
+database::statement::statement(SQLite::Statement* shared, bool* in_use,
+                               std::unique_ptr<SQLite::Statement> own)
+    : stmt_(shared ? shared : own.get()), in_use_(in_use), own_(std::move(own)) {}
+
+database::statement::statement(statement&& other) noexcept
+    : stmt_(other.stmt_), in_use_(other.in_use_), own_(std::move(other.own_)) {
+  other.stmt_ = nullptr;
+  other.in_use_ = nullptr;
+}
+
+database::statement::~statement() {
+  if (!stmt_ || !in_use_)
+    return;
+  try {
+    stmt_->reset();
+    stmt_->clearBindings();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): reset only reports the last step's error
+  }
+  *in_use_ = false;
+}
+
+database::statement database::prepare(const std::string& sql) {
+  auto [it, inserted] = statements_.try_emplace(sql);
+  cached& c = it->second;
+  if (inserted) {
+    try {
+      c.stmt = std::make_unique<SQLite::Statement>(db_, sql);
+    } catch (...) {
+      statements_.erase(it);
+      throw;
+    }
+  }
+  if (c.in_use)
+    return statement(nullptr, nullptr, std::make_unique<SQLite::Statement>(db_, sql));
+  c.in_use = true;
+  return statement(c.stmt.get(), &c.in_use, nullptr);
+}
+
+std::int64_t database::data_version() {
+  auto q = prepare("PRAGMA data_version");
+  q.executeStep();
+  return q.getColumn(0).getInt64();
+}
+
+bool database::enable_group_commit() {
+  if (group_commit_)
+    return true;
+  if (db_.execAndGet("PRAGMA journal_mode").getString() != "wal")
+    return false;
+  db_.exec("PRAGMA synchronous = NORMAL");
+  db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(backstop_checkpoint_pages));
+  group_commit_ = true;
+  return true;
+}
+
+void database::defer(std::function<void(database&)> append) {
+  if (!group_commit_ || transaction_depth_ > 0) {
+    append(*this);
+    return;
+  }
+  deferred_.push_back(std::move(append));
+  if (deferred_.size() == 1 && on_first_deferred_)
+    on_first_deferred_();
+  if (deferred_.size() >= max_deferred_appends)
+    flush_deferred();
+}
+
+void database::flush_deferred() {
+  if (deferred_.empty() || flushing_deferred_)
+    return;
+  auto pending = std::move(deferred_);
+  deferred_.clear();
+  flushing_deferred_ = true;
+  try {
+    write_transaction tx(*this);
+    for (auto& append : pending)
+      append(*this);
+    tx.commit();
+  } catch (...) {
+    flushing_deferred_ = false;
+    throw;
+  }
+  flushing_deferred_ = false;
 }
 
 int database::latest_schema_version() {

@@ -11,7 +11,7 @@ constexpr const char* operation_columns =
 
 constexpr const char* newest_first = " ORDER BY o.created_at DESC, o.id DESC";
 
-operation_record read_operation(SQLite::Statement& q) {
+operation_record read_operation(database::statement& q) {
   operation_record r;
   r.id = q.getColumn(0).getInt64();
   r.customer_id = q.getColumn(1).getInt64();
@@ -30,9 +30,9 @@ operation_record read_operation(SQLite::Statement& q) {
 std::int64_t operations_repository::add_operation(std::int64_t customer_id, std::string_view kind,
                                                   std::string_view state, std::int64_t created_at,
                                                   std::optional<std::int64_t> executive_id) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO operations (customer_id, kind, state, created_at, executive_id) "
-                      "VALUES (?, ?, ?, ?, ?)");
+  auto q = db_.prepare(
+      "INSERT INTO operations (customer_id, kind, state, created_at, executive_id) "
+      "VALUES (?, ?, ?, ?, ?)");
   q.bind(1, customer_id);
   q.bind(2, std::string(kind));
   q.bind(3, std::string(state));
@@ -48,9 +48,9 @@ std::int64_t operations_repository::add_operation(std::int64_t customer_id, std:
 
 void operations_repository::add_line(std::int64_t operation_id, std::int64_t product_id,
                                      std::int64_t quantity, std::int64_t unit_price) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO operation_lines (operation_id, product_id, quantity, "
-                      "unit_price) VALUES (?, ?, ?, ?)");
+  auto q = db_.prepare(
+      "INSERT INTO operation_lines (operation_id, product_id, quantity, "
+      "unit_price) VALUES (?, ?, ?, ?)");
   q.bind(1, operation_id);
   q.bind(2, product_id);
   q.bind(3, quantity);
@@ -60,9 +60,9 @@ void operations_repository::add_line(std::int64_t operation_id, std::int64_t pro
 
 void operations_repository::add_event(std::int64_t operation_id, std::string_view state,
                                       std::int64_t at, std::string_view actor) {
-  SQLite::Statement q(db_.sql(),
-                      "INSERT INTO operation_events (operation_id, state, at, actor) "
-                      "VALUES (?, ?, ?, ?)");
+  auto q = db_.prepare(
+      "INSERT INTO operation_events (operation_id, state, at, actor) "
+      "VALUES (?, ?, ?, ?)");
   q.bind(1, operation_id);
   q.bind(2, std::string(state));
   q.bind(3, at);
@@ -72,7 +72,7 @@ void operations_repository::add_event(std::int64_t operation_id, std::string_vie
 
 bool operations_repository::change_state(std::int64_t operation_id, std::string_view from,
                                          std::string_view to) {
-  SQLite::Statement q(db_.sql(), "UPDATE operations SET state = ? WHERE id = ? AND state = ?");
+  auto q = db_.prepare("UPDATE operations SET state = ? WHERE id = ? AND state = ?");
   q.bind(1, std::string(to));
   q.bind(2, operation_id);
   q.bind(3, std::string(from));
@@ -81,8 +81,7 @@ bool operations_repository::change_state(std::int64_t operation_id, std::string_
 
 std::optional<operation_record> operations_repository::find(std::int64_t customer_id,
                                                             std::int64_t operation_id) {
-  SQLite::Statement q(db_.sql(),
-                      std::string(operation_columns) + "WHERE o.customer_id = ? AND o.id = ?");
+  auto q = db_.prepare(std::string(operation_columns) + "WHERE o.customer_id = ? AND o.id = ?");
   q.bind(1, customer_id);
   q.bind(2, operation_id);
   if (!q.executeStep()) {
@@ -94,7 +93,7 @@ std::optional<operation_record> operations_repository::find(std::int64_t custome
 std::vector<operation_record> operations_repository::select(const char* where,
                                                             std::int64_t customer_id,
                                                             std::optional<std::int64_t> since) {
-  SQLite::Statement q(db_.sql(), std::string(operation_columns) + where + newest_first);
+  auto q = db_.prepare(std::string(operation_columns) + where + newest_first);
   q.bind(1, customer_id);
   if (since) {
     q.bind(2, *since);
@@ -127,10 +126,10 @@ std::vector<operation_record> operations_repository::returnable(std::int64_t cus
 }
 
 std::vector<operation_line_record> operations_repository::lines(std::int64_t operation_id) {
-  SQLite::Statement q(db_.sql(),
-                      "SELECT l.product_id, p.name, p.kind, l.quantity, l.unit_price "
-                      "FROM operation_lines l JOIN products p ON p.id = l.product_id "
-                      "WHERE l.operation_id = ? ORDER BY p.name COLLATE NOCASE, p.id");
+  auto q = db_.prepare(
+      "SELECT l.product_id, p.name, p.kind, l.quantity, l.unit_price "
+      "FROM operation_lines l JOIN products p ON p.id = l.product_id "
+      "WHERE l.operation_id = ? ORDER BY p.name COLLATE NOCASE, p.id");
   q.bind(1, operation_id);
   std::vector<operation_line_record> out;
   while (q.executeStep()) {
@@ -142,9 +141,9 @@ std::vector<operation_line_record> operations_repository::lines(std::int64_t ope
 }
 
 std::vector<operation_event_record> operations_repository::events(std::int64_t operation_id) {
-  SQLite::Statement q(db_.sql(),
-                      "SELECT state, at, actor FROM operation_events WHERE operation_id = ? "
-                      "ORDER BY at, id");
+  auto q = db_.prepare(
+      "SELECT state, at, actor FROM operation_events WHERE operation_id = ? "
+      "ORDER BY at, id");
   q.bind(1, operation_id);
   std::vector<operation_event_record> out;
   while (q.executeStep()) {

@@ -320,3 +320,15 @@ TEST_CASE("encode_message frames the serialised object up to 64 KiB", "[protocol
   m["text"] = std::string(40000, '"');
   CHECK_THROWS_AS(encode_message(m), std::length_error);
 }
+
+TEST_CASE("control characters are detected and escaped, UTF-8 is left alone", "[message]") {
+  CHECK_FALSE(tcs::has_control_chars("Pikachu ex ñandú €"));
+  CHECK(tcs::has_control_chars(std::string("Pika\0chu", 8)));
+  CHECK(tcs::has_control_chars("a\nb"));
+  CHECK_FALSE(tcs::has_control_chars("a\nb", "\n"));
+  CHECK(tcs::has_control_chars("\x1b[2J"));
+  CHECK(tcs::escape_control_chars("x\n2026 [SERVIDOR] falso") == "x\\x0A2026 [SERVIDOR] falso");
+  CHECK(tcs::escape_control_chars(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(tcs::escape_control_chars("\x7f") == "\\x7F");
+  CHECK(tcs::escape_control_chars("línea\tuno\nlínea dos", "\n\t") == "línea\tuno\nlínea dos");
+}

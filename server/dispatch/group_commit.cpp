@@ -1,0 +1,212 @@
+// Group commit: WAL syncs on a thread of their own, shared by the requests waiting for them.
+#include "server/dispatch/group_commit.hpp"
+
+#include "server/log/console.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace tcs {
+
+namespace asio = boost::asio;
+
+namespace {
+// The checkpoint connection waits this long for a lock (a passive checkpoint rarely needs it).
+constexpr int checkpoint_busy_timeout_ms = 1000;
+}  // namespace
+
+group_commit::group_commit(store::database& db) : db_(db) {
+  enabled_ = db_.enable_group_commit();
+  if (!enabled_)
+    return;
+  synced_ = db_.durable_commits();
+  all_synced_ = db_.commits();
+  db_.on_first_deferred([this] {
+    if (!ex_ || flush_armed_)
+      return;
+    if (!flush_timer_)
+      flush_timer_ = std::make_unique<asio::steady_timer>(*ex_);
+    flush_armed_ = true;
+    // Every append made meanwhile joins the same transaction.
+    flush_timer_->expires_after(deferred_flush_delay);
+    flush_timer_->async_wait([this](const boost::system::error_code&) {
+      flush_armed_ = false;
+      flush_deferred();
+      schedule_lazy_sync();
+    });
+  });
+}
+
+group_commit::~group_commit() {
+  if (flush_timer_)
+    flush_timer_->cancel();
+  sync_thread_.join();
+  checkpoint_thread_.join();
+  if (enabled_) {
+    db_.on_first_deferred(nullptr);
+    try {
+      db_.flush_deferred();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the log loses those rows, nothing else
+    }
+    (void)sync_wal();
+  }
+  if (wal_fd_ >= 0)
+    ::close(wal_fd_);
+}
+
+void group_commit::attach(asio::any_io_executor ex) {
+  ex_ = std::move(ex);
+}
+
+asio::awaitable<void> group_commit::make_durable() {
+  const std::uint64_t target = db_.durable_commits();
+  if (!enabled_ || synced_ >= target)
+    co_return;
+  if (!ex_)
+    ex_ = co_await asio::this_coro::executor;
+  asio::steady_timer timer(*ex_, std::chrono::steady_clock::time_point::max());
+  waiter w{target, &timer};
+  waiters_.push_back(&w);
+  // However this coroutine ends, the waiter list must not keep a pointer to its frame.
+  struct unregister {
+    std::vector<waiter*>& list;
+    waiter* w;
+    ~unregister() { std::erase(list, w); }
+  } guard{waiters_, &w};
+  start_sync();
+  while (!w.done)
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (w.failed)
+    throw std::runtime_error("the database could not be synced to disk");
+}
+
+void group_commit::flush_deferred() {
+  try {
+    db_.flush_deferred();
+  } catch (const std::exception& e) {
+    log::error(std::string("writing the activity log and chat transcript failed: ") + e.what());
+  }
+}
+
+void group_commit::start_sync() {
+  if (syncing_ || !ex_)
+    return;          // a running sync starts the next one when it ends
+  flush_deferred();  // into the WAL, so this sync covers them too
+  syncing_ = true;
+  const std::uint64_t durable_target = db_.durable_commits();
+  const std::uint64_t all_target = db_.commits();
+  auto work = asio::make_work_guard(*ex_);
+  asio::post(sync_thread_, [this, work = std::move(work), durable_target, all_target]() mutable {
+    auto error = sync_wal();
+    auto loop = work.get_executor();
+    asio::post(loop, [this, work = std::move(work), error = std::move(error), durable_target,
+                      all_target]() mutable {
+      sync_finished(std::move(error), durable_target, all_target);
+    });
+  });
+}
+
+void group_commit::sync_finished(std::optional<std::string> error, std::uint64_t durable_target,
+                                 std::uint64_t all_target) {
+  syncing_ = false;
+  if (error) {
+    log::error("syncing the database to disk failed: " + *error);
+  } else {
+    synced_ = std::max(synced_, durable_target);
+    all_synced_ = std::max(all_synced_, all_target);
+  }
+  for (waiter* w : waiters_) {
+    if (w->target <= synced_) {
+      w->done = true;
+    } else if (error && w->target <= durable_target) {
+      w->done = true;
+      w->failed = true;
+    }
+    if (w->done)
+      w->timer->cancel();
+  }
+  std::erase_if(waiters_, [](const waiter* w) { return w->done; });
+  if (!waiters_.empty())
+    start_sync();
+  else if (db_.commits() > all_synced_ || db_.has_deferred())
+    schedule_lazy_sync();
+  maybe_checkpoint();
+}
+
+void group_commit::schedule_lazy_sync() {
+  if (lazy_armed_ || !ex_)
+    return;
+  if (!lazy_timer_)
+    lazy_timer_ = std::make_unique<asio::steady_timer>(*ex_);
+  lazy_armed_ = true;
+  lazy_timer_->expires_after(lazy_sync_delay);
+  lazy_timer_->async_wait([this](const boost::system::error_code& ec) {
+    lazy_armed_ = false;
+    if (!ec && (db_.commits() > all_synced_ || db_.has_deferred()))
+      start_sync();
+  });
+}
+
+void group_commit::maybe_checkpoint() {
+  const auto now = std::chrono::steady_clock::now();
+  if (checkpointing_ || now - last_checkpoint_ < checkpoint_interval || !ex_)
+    return;
+  checkpointing_ = true;
+  last_checkpoint_ = now;
+  auto work = asio::make_work_guard(*ex_);
+  asio::post(checkpoint_thread_, [this, work = std::move(work)]() mutable {
+    std::optional<std::string> error;
+    try {
+      if (!checkpoint_db_)
+        checkpoint_db_ = std::make_unique<SQLite::Database>(db_.path(), SQLite::OPEN_READWRITE,
+                                                            checkpoint_busy_timeout_ms);
+      // PASSIVE: copies what no reader needs and never blocks the loop's writes.
+      checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    auto loop = work.get_executor();
+    asio::post(loop, [this, work = std::move(work), error = std::move(error)] {
+      checkpointing_ = false;
+      if (error)
+        log::error("checkpointing the database failed: " + *error);
+    });
+  });
+}
+
+std::optional<std::string> group_commit::sync_wal() {
+  const std::string path = db_.wal_path();
+  struct stat by_path {};
+  if (::stat(path.c_str(), &by_path) != 0)
+    return "stat " + path + ": " + std::strerror(errno);
+  struct stat by_fd {};
+  if (wal_fd_ >= 0 && (::fstat(wal_fd_, &by_fd) != 0 || by_fd.st_ino != by_path.st_ino ||
+                       by_fd.st_dev != by_path.st_dev)) {
+    ::close(wal_fd_);  // the WAL was replaced: sync the current one
+    wal_fd_ = -1;
+  }
+  if (wal_fd_ < 0) {
+    wal_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ < 0)
+      return "open " + path + ": " + std::strerror(errno);
+  }
+  // On Linux an fdatasync through any descriptor flushes every dirty page of the file,
+  // including those SQLite wrote through its own descriptor.
+  if (::fdatasync(wal_fd_) != 0)
+    return "fdatasync " + path + ": " + std::strerror(errno);
+  return std::nullopt;
+}
+
+}  // namespace tcs
