@@ -89,7 +89,8 @@ class bench_run {
   void spawn(wait_group& group, awaitable<void> work, std::string what);
 
   // Runs job(0) ... job(n - 1), at most `limit` at a time. (The job is taken by reference:
-  // name it before the co_await, see docs/HELPERS.md on GCC 12 and lambda temporaries.)
+  // name it before the co_await, see docs/architecture.md, section 4.9, on GCC 12 and lambda
+  // temporaries.)
   awaitable<void> for_each(std::size_t n, std::size_t limit,
                            const std::function<awaitable<void>(std::size_t)>& job,
                            std::string what);
