@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
       ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before further attempts are slowed down")
       ("login-lock-after", po::value(&config.throttle.lock_after)->default_value(config.throttle.lock_after), "failed logins of one account (within the window) that lock it")
       ("address-lock-after", po::value(&config.throttle.address_lock_after)->default_value(config.throttle.address_lock_after), "failed logins from one address that lock the address")
-      ("login-lock-seconds", po::value(&config.throttle.lock_s)->default_value(config.throttle.lock_s), "how long a lock lasts; also the window failures are counted in");
+      ("login-lock-seconds", po::value(&config.throttle.lock_s)->default_value(config.throttle.lock_s), "how long a lock lasts (failures are counted over 15 minutes)");
   // clang-format on
   try {
     po::variables_map vm;
@@ -145,7 +145,6 @@ int main(int argc, char** argv) {
       return 0;
     }
     po::notify(vm);
-    config.throttle.window_s = config.throttle.lock_s;
     if (config.hash_threads == 0)
       throw po::error("--hash-threads must be at least 1");
     if (config.min_password_length == 0)
