@@ -101,7 +101,10 @@ int serve(const tcs::server_config& config) {
     state.when_all_gone([&] { grace.cancel(); });
   });
 
+  // Console lines written during one round of the loop go out in one write at its end.
+  tcs::log::batch_flushes([ex = ctx.get_executor()] { asio::post(ex, [] { tcs::log::flush(); }); });
   ctx.run();
+  tcs::log::batch_flushes(nullptr);
   passwords.stop();
   tcs::log::console("Servidor detenido.");
   return 0;

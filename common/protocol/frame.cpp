@@ -11,14 +11,17 @@ namespace tcs {
 std::string encode_frame(std::string_view payload) {
   assert(!payload.empty() && payload.size() <= max_frame_bytes);
   const auto n = static_cast<std::uint32_t>(payload.size());
-  std::string frame;
-  frame.reserve(frame_header_bytes + payload.size());
-  frame.push_back(static_cast<char>((n >> 24) & 0xFF));
-  frame.push_back(static_cast<char>((n >> 16) & 0xFF));
-  frame.push_back(static_cast<char>((n >> 8) & 0xFF));
-  frame.push_back(static_cast<char>(n & 0xFF));
+  std::string frame(frame_header_bytes, '\0');
+  write_frame_header(frame.data(), n);
   frame.append(payload);
   return frame;
+}
+
+void write_frame_header(char* out, std::uint32_t payload_size) {
+  out[0] = static_cast<char>((payload_size >> 24) & 0xFF);
+  out[1] = static_cast<char>((payload_size >> 16) & 0xFF);
+  out[2] = static_cast<char>((payload_size >> 8) & 0xFF);
+  out[3] = static_cast<char>(payload_size & 0xFF);
 }
 
 void frame_decoder::feed(const char* data, std::size_t size) {

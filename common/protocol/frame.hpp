@@ -7,6 +7,7 @@
 #include "common/protocol/errc.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,9 @@ namespace tcs {
 
 // The frame for `payload`. Precondition: 1 <= payload.size() <= max_frame_bytes.
 std::string encode_frame(std::string_view payload);
+
+// Writes the 4-byte header for a payload of `payload_size` bytes at `out`.
+void write_frame_header(char* out, std::uint32_t payload_size);
 
 // Incremental decoder. feed() appends bytes; next() yields complete payloads in order.
 //

@@ -57,10 +57,25 @@ result<json::object> parse_message(std::string_view payload) {
 }
 
 std::string encode_message(const json::object& message) {
-  std::string payload = json::serialize(message);
-  if (payload.size() > max_frame_bytes)
+  // Serialised straight after room for the header: one buffer, no copy of the payload.
+  json::serializer sr;
+  sr.reset(&message);
+  std::string frame(frame_header_bytes + 256, '\0');
+  std::size_t used = frame_header_bytes;
+  while (!sr.done()) {
+    if (used == frame.size()) {
+      if (used - frame_header_bytes > max_frame_bytes)
+        throw std::length_error("message exceeds max_frame_bytes");
+      frame.resize(2 * frame.size());
+    }
+    used += sr.read(frame.data() + used, frame.size() - used).size();
+  }
+  const std::size_t n = used - frame_header_bytes;
+  if (n > max_frame_bytes)
     throw std::length_error("message exceeds max_frame_bytes");
-  return encode_frame(payload);
+  frame.resize(used);
+  write_frame_header(frame.data(), static_cast<std::uint32_t>(n));
+  return frame;
 }
 
 result<std::string_view> get_string(const json::object& msg, std::string_view key) {

@@ -3,12 +3,13 @@
 // STYLE.md).
 //
 // Memory is what bounds the number of sessions one loop can hold, so an idle session holds no
-// coroutine: the reader waits for readability with a plain completion handler, reads into one
-// buffer shared by all sessions, and starts a coroutine only to run the requests that arrived
-// (the dispatcher's handlers are coroutines); when they are done and no complete frame is left
-// it goes back to waiting. The writer is a chain of writes started by deliver() (through a
-// post, so deliver() itself never does I/O) and the watchdog a timer with a handler. Requests
-// of one session still run one at a time and in order, and nothing is read while one runs.
+// coroutine: the reader is a plain completion handler on a read into a small inbox of the
+// session's own (a larger input continues into one buffer shared by all sessions), and starts
+// a coroutine only to run the requests that arrived (the dispatcher's handlers are
+// coroutines); when they are done and no complete frame is left it goes back to reading. The
+// writer is a chain of writes started by deliver() (through a post, so deliver() itself never
+// does I/O) and the watchdog a timer with a handler. Requests of one session still run one at
+// a time and in order, and nothing is read while one runs.
 //
 // Generic over its stream so TLS can be added by instantiating it with an ssl::stream.
 #pragma once
@@ -23,8 +24,10 @@
 #include <boost/asio/as_tuple.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,7 +38,10 @@ inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // Frames gathered into one write; bounds the writer's per-call work.
 inline constexpr std::size_t max_frames_per_write = 64;
-// Read chunk shared by every session on the loop (only one reader runs at a time).
+// Each session's own read buffer: enough for a request or a chat line.
+inline constexpr std::size_t session_inbox_bytes = 256;
+// Where a session that filled its inbox reads the rest of what is waiting; shared by every
+// session on the loop (only one reader runs at a time).
 inline constexpr std::size_t shared_read_buffer_bytes = 64 * 1024;
 // An outbox that grew past this many slots during a burst gives the memory back once empty.
 inline constexpr std::size_t outbox_slots_kept = 8;
@@ -96,6 +102,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     watchdog_.cancel();
     outbox_.clear();
     outbox_head_ = 0;
+    head_written_ = 0;
     outbox_bytes_ = 0;
     state_.leave(*this);
   }
@@ -105,33 +112,33 @@ class session final : public peer, public std::enable_shared_from_this<session<S
  private:
   // --- Reader -------------------------------------------------------------------------------
 
+  // A pending read with a small buffer of the session's own: unlike a wait for readability,
+  // Asio starts it without an epoll_ctl call, and a request or a chat line fits in it.
   void wait_for_input() {
     if (stopped_ || closing_)
       return;
-    stream_.async_wait(asio::socket_base::wait_read,
-                       [self = this->shared_from_this()](const boost::system::error_code& ec) {
-                         self->on_readable(ec);
-                       });
+    stream_.async_read_some(asio::buffer(inbox_), [self = this->shared_from_this()](
+                                                      const boost::system::error_code& ec,
+                                                      std::size_t n) { self->on_input(ec, n); });
   }
 
-  void on_readable(const boost::system::error_code& wait_ec) {
-    if (wait_ec || stopped_ || closing_) {
-      reader_ended();
-      return;
-    }
-    char* buffer = shared_read_buffer();
-    boost::system::error_code ec;
-    const std::size_t n = stream_.read_some(asio::buffer(buffer, shared_read_buffer_bytes), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      wait_for_input();
-      return;
-    }
-    if (ec) {
+  void on_input(const boost::system::error_code& ec, std::size_t n) {
+    if (ec || stopped_ || closing_) {
       reader_ended();  // end of stream or reset: a normal ending
       return;
     }
     last_input_ = clock::now();
-    decoder_.feed(buffer, n);
+    decoder_.feed(inbox_.data(), n);
+    if (n == inbox_.size()) {
+      // The inbox filled: take what else is waiting (up to one shared buffer) without waiting.
+      // An error here ends nothing yet: the next read sees it again after these requests ran.
+      boost::system::error_code more_ec;
+      char* buffer = shared_read_buffer();
+      const std::size_t more =
+          stream_.read_some(asio::buffer(buffer, shared_read_buffer_bytes), more_ec);
+      if (!more_ec)
+        decoder_.feed(buffer, more);
+    }
     auto self = this->shared_from_this();
     asio::co_spawn(
         stream_.get_executor(), [self] { return self->run_requests(); },
@@ -192,53 +199,62 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->write_next(); });
   }
 
-  // Writes what is queued (up to max_frames_per_write frames at once); the frames stay in the
-  // outbox (shared, not copied) until their write completes. With nothing left: idle, or the
-  // end of a closing session.
+  // Writes what is queued, up to max_frames_per_write frames per system call, straight away:
+  // on a socket with room in its send buffer (the usual case) that is the whole write, with no
+  // reactor operation. When the socket is full it waits until it can take more and goes on
+  // from where it stopped. The frames stay in the outbox (shared, not copied) until written.
+  // With nothing left: idle, or the end of a closing session.
   void write_next() {
-    if (stopped_) {
-      writing_ = false;
-      return;
-    }
-    const std::size_t count = std::min(queued(), max_frames_per_write);
-    if (count == 0) {
-      writing_ = false;
-      if (closing_)
+    while (!stopped_ && queued() > 0) {
+      const std::size_t count = std::min(queued(), max_frames_per_write);
+      std::array<asio::const_buffer, max_frames_per_write> buffers;
+      buffers[0] = asio::buffer(*outbox_[outbox_head_]) + head_written_;
+      for (std::size_t i = 1; i < count; ++i)
+        buffers[i] = asio::buffer(*outbox_[outbox_head_ + i]);
+      boost::system::error_code ec;
+      const std::size_t n =
+          stream_.write_some(std::span<const asio::const_buffer>(buffers.data(), count), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        stream_.async_wait(asio::socket_base::wait_write,
+                           [self = this->shared_from_this()](const boost::system::error_code& e) {
+                             if (e)
+                               self->stop();
+                             else
+                               self->write_next();
+                           });
+        return;
+      }
+      if (ec) {
+        writing_ = false;
         stop();
-      return;
+        return;
+      }
+      written(n);
     }
-    auto self = this->shared_from_this();
-    auto done = [self, count](const boost::system::error_code& ec, std::size_t) {
-      self->written(ec, count);
-    };
-    if (count == 1) {
-      asio::async_write(stream_, asio::buffer(*outbox_[outbox_head_]), std::move(done));
+    writing_ = false;
+    if (stopped_)
       return;
-    }
-    std::vector<asio::const_buffer> buffers;
-    buffers.reserve(count);
-    for (std::size_t i = 0; i < count; ++i)
-      buffers.push_back(asio::buffer(*outbox_[outbox_head_ + i]));
-    asio::async_write(stream_, std::move(buffers), std::move(done));
+    outbox_.clear();
+    outbox_head_ = 0;
+    if (outbox_.capacity() > outbox_slots_kept)
+      outbox_.shrink_to_fit();
+    if (closing_)
+      stop();
   }
 
-  void written(const boost::system::error_code& ec, std::size_t count) {
-    if (ec || stopped_) {
-      writing_ = false;
-      stop();
-      return;
-    }
-    for (std::size_t i = 0; i < count; ++i) {
+  // Drops the frames the last write completed and remembers how far it got into the next one.
+  void written(std::size_t n) {
+    while (n > 0) {
+      const std::size_t left = outbox_[outbox_head_]->size() - head_written_;
+      if (n < left) {
+        head_written_ += n;
+        return;
+      }
+      n -= left;
+      head_written_ = 0;
       outbox_bytes_ -= outbox_[outbox_head_]->size();
       outbox_[outbox_head_++].reset();
     }
-    if (queued() == 0) {
-      outbox_.clear();
-      outbox_head_ = 0;
-      if (outbox_.capacity() > outbox_slots_kept)
-        outbox_.shrink_to_fit();
-    }
-    write_next();
   }
 
   // --- Watchdog -----------------------------------------------------------------------------
@@ -316,8 +332,10 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   // holds no memory.
   std::vector<std::shared_ptr<const std::string>> outbox_;
   std::size_t outbox_head_ = 0;
+  std::size_t head_written_ = 0;  // bytes of the first queued frame already written
   std::size_t outbox_bytes_ = 0;
   frame_decoder decoder_;
+  std::array<char, session_inbox_bytes> inbox_;
   bool stopped_ = false;
   bool closing_ = false;
   bool writing_ = false;  // a write is in flight or posted
