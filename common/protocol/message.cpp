@@ -56,11 +56,14 @@ result<json::object> parse_message(std::string_view payload) {
   return std::move(obj);
 }
 
-std::string encode_message(const json::object& message) {
+std::string encode_message(const json::object& message, std::span<const encoded_member> extra) {
   // Serialised straight after room for the header: one buffer, no copy of the payload.
+  std::size_t extra_bytes = 0;
+  for (const auto& m : extra)
+    extra_bytes += m.key.size() + m.value->size() + 4;  // ,"key":value
   json::serializer sr;
   sr.reset(&message);
-  std::string frame(frame_header_bytes + 256, '\0');
+  std::string frame(frame_header_bytes + 256 + extra_bytes, '\0');
   std::size_t used = frame_header_bytes;
   while (!sr.done()) {
     if (used == frame.size()) {
@@ -70,12 +73,30 @@ std::string encode_message(const json::object& message) {
     }
     used += sr.read(frame.data() + used, frame.size() - used).size();
   }
-  const std::size_t n = used - frame_header_bytes;
+  frame.resize(used);
+  if (!extra.empty()) {
+    frame.pop_back();  // the object's closing brace
+    for (const auto& m : extra) {
+      if (frame.back() != '{')
+        frame.push_back(',');
+      frame.push_back('"');
+      frame.append(m.key);
+      frame.append("\":");
+      frame.append(*m.value);
+    }
+    frame.push_back('}');
+  }
+  const std::size_t n = frame.size() - frame_header_bytes;
   if (n > max_frame_bytes)
     throw std::length_error("message exceeds max_frame_bytes");
-  frame.resize(used);
   write_frame_header(frame.data(), static_cast<std::uint32_t>(n));
   return frame;
+}
+
+json::object with_members(json::object message, std::span<const encoded_member> extra) {
+  for (const auto& m : extra)
+    message[m.key] = json::parse(*m.value);
+  return message;
 }
 
 result<std::string_view> get_string(const json::object& msg, std::string_view key) {

@@ -14,7 +14,9 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,8 +27,22 @@ namespace json = boost::json;
 // Decodes one frame's payload: UTF-8, JSON, object, string "type".
 result<json::object> parse_message(std::string_view payload);
 
-// Serialises a message and frames it. Throws std::length_error if it exceeds max_frame_bytes.
-std::string encode_message(const json::object& message);
+// A member whose value is already serialised JSON, added to a message when it is encoded: a
+// large value that rarely changes (the catalogue's product list) is serialised once and
+// shared by every reply that carries it. `key` is plain ASCII (no quote, backslash or control
+// character) and outlives the call, e.g. a literal.
+struct encoded_member {
+  std::string_view key;
+  std::shared_ptr<const std::string> value;
+};
+
+// Serialises a message (plus `extra` members, after its own) and frames it. Throws
+// std::length_error if it exceeds max_frame_bytes.
+std::string encode_message(const json::object& message, std::span<const encoded_member> extra = {});
+
+// The message with `extra` parsed back into it: what a peer decodes from encode_message()'s
+// frame (for tests and tools, not the hot path).
+json::object with_members(json::object message, std::span<const encoded_member> extra);
 
 // Field access with precise errors ("Falta el campo \"email\".").
 result<std::string_view> get_string(const json::object& msg, std::string_view key);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace tcs {
 
@@ -40,6 +41,8 @@ struct request_context {
   std::shared_ptr<peer> caller;  // kept alive across the handler's suspensions
   const json::object& request;
   bool close_after_reply = false;
+  // Members of a successful reply that are already serialised (see encoded_member).
+  std::vector<encoded_member> encoded = {};
 };
 
 // A handler returns the reply's extra fields (the envelope is added by the dispatcher) or an

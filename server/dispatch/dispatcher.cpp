@@ -158,7 +158,7 @@ boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& s
   reply.reserve(reply.size() + body->size());  // one allocation, not a rehash per field
   for (auto& field : *body)
     reply.emplace(field.key(), std::move(field.value()));
-  co_return outcome{std::move(reply), ctx.close_after_reply};
+  co_return outcome{std::move(reply), ctx.close_after_reply, false, std::move(ctx.encoded)};
 }
 
 }  // namespace tcs

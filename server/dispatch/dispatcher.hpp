@@ -28,6 +28,10 @@ class dispatcher {
     json::object reply;
     bool close_after_reply = false;
     bool protocol_error = false;  // the peer broke the protocol (counted against its cap)
+    std::vector<encoded_member> encoded = {};  // members added to `reply` when encoded
+
+    // The reply as the peer decodes it (encoded members included).
+    json::object full_reply() const { return with_members(reply, encoded); }
   };
 
   // Always produces exactly one reply, success or failure; never throws for bad input.

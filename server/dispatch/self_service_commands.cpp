@@ -142,13 +142,18 @@ awaitable<result<json::object>> catalogue(request_context& ctx) {
   if (!executive)
     report_done(ctx, "catalogue_view", "",
                 "Cliente " + ctx.caller->name + " consultó el catálogo.");
-  json::array list;
-  list.reserve(products->size());
-  for (const auto& p : *products)
-    list.push_back(views::product(p, executive));
-  json::object body;
-  body["products"] = std::move(list);
-  co_return body;
+  // The list is serialised once per snapshot and shared by every reply until it changes.
+  auto& encoded = ctx.server.encoded_catalogue(executive);
+  if (encoded.source != products) {
+    json::array list;
+    list.reserve(products->size());
+    for (const auto& p : *products)
+      list.push_back(views::product(p, executive));
+    encoded.json = std::make_shared<const std::string>(json::serialize(list));
+    encoded.source = products;
+  }
+  ctx.encoded.push_back({"products", encoded.json});
+  co_return json::object{};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,8 +96,9 @@ std::vector<std::shared_ptr<peer>> server_state::snapshot() const {
   return out;
 }
 
-void server_state::send(peer& p, const json::object& message) {
-  p.deliver(std::make_shared<const std::string>(encode_message(message)));
+void server_state::send(peer& p, const json::object& message,
+                        std::span<const encoded_member> extra) {
+  p.deliver(std::make_shared<const std::string>(encode_message(message, extra)));
 }
 
 void server_state::shut_down(std::string_view reason) {

@@ -37,6 +37,16 @@ class server_state {
   services::orders_service& orders() noexcept { return orders_; }
   services::activity_log& activity() noexcept { return activity_; }
   services::login_throttle& throttle() noexcept { return throttle_; }
+
+  // The catalogue's product list as serialised in replies, with the snapshot it was made from
+  // (catalogue_service::snapshot): re-serialised only when the snapshot changes.
+  struct encoded_products {
+    std::shared_ptr<const std::vector<store::product_record>> source;
+    std::shared_ptr<const std::string> json;
+  };
+  encoded_products& encoded_catalogue(bool executive) noexcept {
+    return encoded_catalogue_[executive ? 1 : 0];
+  }
   // The support queue and the chats (who waits, who talks to whom); see support_commands.cpp.
   services::support_desk& support() noexcept { return support_; }
 
@@ -67,7 +77,8 @@ class server_state {
   std::vector<std::shared_ptr<peer>> snapshot() const;
 
   // Encodes once and queues to one peer.
-  static void send(peer& p, const json::object& message);
+  static void send(peer& p, const json::object& message,
+                   std::span<const encoded_member> extra = {});
 
   // Stop accepting is the listener's job; this tells every peer and closes them after their
   // queues drain.
@@ -87,6 +98,7 @@ class server_state {
   services::activity_log activity_;
   services::login_throttle throttle_;
   services::support_desk support_;
+  encoded_products encoded_catalogue_[2];  // customer, executive
   std::function<std::int64_t()> clock_;
   bool shutting_down_ = false;
   std::function<void()> all_gone_;

@@ -165,7 +165,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
         break;
       if (was_guest && who != role::guest)
         arm_watchdog();  // from now on the idle deadline applies
-      state_.send(*this, out.reply);
+      state_.send(*this, out.reply, out.encoded);
       if (out.close_after_reply)
         close_after_flush();
       if (out.protocol_error)

@@ -18,6 +18,7 @@
 // TCS_FUZZ_TRACE=1 in the environment prints every reply (to replay a seed or a crash by hand:
 // `TCS_FUZZ_TRACE=1 tcs-fuzz-dispatch FILE`).
 #include "common/protocol/frame.hpp"
+#include "common/protocol/limits.hpp"
 #include "common/protocol/message.hpp"
 #include "server/config.hpp"
 #include "server/dispatch/dispatcher.hpp"
@@ -138,7 +139,12 @@ fixture& shared() {
 
 // `request` is null when the payload did not parse (the reply then carries no id).
 void check_reply(const json::object* request, const dispatcher::outcome& out) {
-  const json::object& reply = out.reply;
+  // What the peer would decode: the frame as the session encodes it, parsed back.
+  const std::string frame = encode_message(out.reply, out.encoded);
+  auto decoded = parse_message(std::string_view(frame).substr(frame_header_bytes));
+  if (!decoded)
+    invariant_broken("the encoded reply does not parse", frame);
+  const json::object& reply = *decoded;
   const std::string text = json::serialize(reply);
   const json::value* type = reply.if_contains("type");
   const json::value* ok = reply.if_contains("ok");

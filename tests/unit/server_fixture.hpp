@@ -157,7 +157,7 @@ struct server_env {
   }
   // The reply to `request`.
   json::object send(const std::shared_ptr<recording_peer>& p, const json::object& request) {
-    return dispatch(p, request).reply;
+    return dispatch(p, request).full_reply();
   }
   // The reply to a request of `type` with `fields` (and the next id).
   json::object request(const std::shared_ptr<recording_peer>& p, std::string_view type,

@@ -6,9 +6,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace tcs;
 
@@ -319,6 +321,40 @@ TEST_CASE("encode_message frames the serialised object up to 64 KiB", "[protocol
   // Escaping counts: 40,000 quotes serialise to 80,000 bytes.
   m["text"] = std::string(40000, '"');
   CHECK_THROWS_AS(encode_message(m), std::length_error);
+}
+
+TEST_CASE("encoded members are spliced into the framed object", "[protocol][message]") {
+  auto decode = [](const std::string& frame) {
+    frame_decoder d;
+    d.feed(frame);
+    auto ev = d.next();
+    REQUIRE(ev.has_value());
+    REQUIRE(ev->payload.has_value());
+    REQUIRE_FALSE(d.next().has_value());  // exactly one frame, its header counts every byte
+    auto back = parse_message(*ev->payload);
+    REQUIRE(back.has_value());
+    return *back;
+  };
+  json::object reply = make_ok("catalogue", 7);
+  json::array list{json::object{{"name", "Pikachu \"ex\""}, {"price", 1200}}, 3, nullptr};
+  const std::vector<encoded_member> extra = {
+      {"products", std::make_shared<const std::string>(json::serialize(list))},
+      {"count", std::make_shared<const std::string>("3")}};
+  const json::object back = decode(encode_message(reply, extra));
+  CHECK(back.at("type") == "catalogue");
+  CHECK(back.at("id") == 7);
+  CHECK(back.at("products") == list);
+  CHECK(back.at("count") == 3);
+  CHECK(back == with_members(reply, extra));
+  // An empty object gets no leading comma; no members changes nothing.
+  CHECK(decode(encode_message(json::object{{"type", "x"}}, {})) == json::object{{"type", "x"}});
+  json::object bare;
+  CHECK(encode_message(bare, extra).substr(frame_header_bytes).starts_with("{\"products\":[{"));
+  // The spliced members count against the frame limit.
+  const std::vector<encoded_member> huge = {
+      {"blob",
+       std::make_shared<const std::string>("\"" + std::string(max_frame_bytes, 'a') + "\"")}};
+  CHECK_THROWS_AS(encode_message(reply, huge), std::length_error);
 }
 
 TEST_CASE("control characters are detected and escaped, UTF-8 is left alone", "[message]") {
