@@ -64,6 +64,31 @@ int run(const std::vector<std::string>& args) {
   }
 }
 
+int run_verb(std::string_view group, std::string_view usage, std::span<const verb> verbs,
+             const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << usage;
+    return 2;
+  }
+  const std::string& name = args.front();
+  if (name == "--help" || name == "-h" || name == "help") {
+    std::cout << usage;
+    return 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  for (const verb& v : verbs) {
+    if (v.name == name)
+      return v.run(rest);
+  }
+  // "use add, list or passwd"
+  std::string known;
+  for (std::size_t i = 0; i < verbs.size(); ++i) {
+    known += i == 0 ? "" : i + 1 == verbs.size() ? " or " : ", ";
+    known += verbs[i].name;
+  }
+  throw usage_failed(group, "unknown command \"" + name + "\": use " + known);
+}
+
 parsed_command parse_command(const subcommand_spec& spec, const std::vector<std::string>& args,
                              po::options_description options,
                              const po::positional_options_description* positional) {

@@ -121,23 +121,8 @@ int catalogue_export(const std::vector<std::string>& args) {
 }  // namespace
 
 int run_catalogue_command(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    std::cerr << usage_text;
-    return 2;
-  }
-  const std::string& verb = args.front();
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (verb == "--help" || verb == "-h" || verb == "help") {
-    std::cout << usage_text;
-    return 0;
-  }
-  if (verb == "import") {
-    return catalogue_import(rest);
-  }
-  if (verb == "export") {
-    return catalogue_export(rest);
-  }
-  throw usage_failed("catalogue", "unknown command \"" + verb + "\": use import or export");
+  const verb verbs[] = {{"import", catalogue_import}, {"export", catalogue_export}};
+  return run_verb("catalogue", usage_text, verbs, args);
 }
 
 }  // namespace tcs::admin

@@ -7,7 +7,9 @@
 #include <boost/program_options.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -57,6 +59,17 @@ std::unique_ptr<store::database> open_existing_database(const std::string& path)
 std::unique_ptr<store::database> open_or_create_database(const std::string& path);
 
 std::int64_t unix_now();
+
+// One verb of a command group ("add" in `user add`) and what runs it with the options after it.
+struct verb {
+  std::string_view name;
+  std::function<int(const std::vector<std::string>&)> run;
+};
+
+// Runs the verb that `args` starts with. No verb: `usage` on stderr, status 2; --help, -h or
+// help: `usage` on stdout, status 0; an unknown verb: usage_failed naming the known ones.
+int run_verb(std::string_view group, std::string_view usage, std::span<const verb> verbs,
+             const std::vector<std::string>& args);
 
 // Each group: args start after the group word ("add", "--email", ...). Return the exit status
 // or throw usage_failed / command_failed / std::exception, which run() turns into one.

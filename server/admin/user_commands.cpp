@@ -391,33 +391,15 @@ int user_totp_reset(const std::vector<std::string>& args) {
 }  // namespace
 
 int run_user_command(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    std::cerr << usage_text;
-    return 2;
-  }
-  const std::string& verb = args.front();
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (verb == "--help" || verb == "-h" || verb == "help") {
-    std::cout << usage_text;
-    return 0;
-  }
-  if (verb == "add") {
-    return user_add(rest);
-  }
-  if (verb == "list") {
-    return user_list(rest);
-  }
-  if (verb == "passwd") {
-    return user_passwd(rest);
-  }
-  if (verb == "disable" || verb == "enable") {
-    return user_set_disabled(rest, verb == "disable");
-  }
-  if (verb == "totp-reset") {
-    return user_totp_reset(rest);
-  }
-  throw usage_failed("user", "unknown command \"" + verb +
-                                 "\": use add, list, passwd, disable, enable or totp-reset");
+  const verb verbs[] = {
+      {"add", user_add},
+      {"list", user_list},
+      {"passwd", user_passwd},
+      {"disable", [](const auto& rest) { return user_set_disabled(rest, true); }},
+      {"enable", [](const auto& rest) { return user_set_disabled(rest, false); }},
+      {"totp-reset", user_totp_reset},
+  };
+  return run_verb("user", usage_text, verbs, args);
 }
 
 }  // namespace tcs::admin

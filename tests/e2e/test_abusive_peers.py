@@ -1,5 +1,5 @@
 """Slow and malicious peers: slowloris, a reader that never reads while an executive floods it,
-connections up to the limit, 10,000 pipelined requests, invalid UTF-8 in chat text and card
+connections up to the limit, 10,000 pipelined requests, a slow reader of 2 MB of replies, invalid UTF-8 in chat text and card
 names, SQL metacharacters in every string field. After each attack the server is alive, a
 normal customer and executive still work, and the demo data is intact."""
 import sqlite3
@@ -341,6 +341,43 @@ def ping_flood():
         still_works(server)
 
 
+def slow_reader_gets_everything():
+    """A customer pipelines 1,200 catalogue requests (2 MB of replies) with a small receive
+    buffer and reads nothing for a second, then reads slowly. The server's writer fills the
+    socket, waits, and resumes mid-frame many times: every reply must arrive whole, in order
+    and identical, and the connection must stay usable."""
+    count = 1200
+    with Server(extra_args=["--max-outbound-bytes", str(8 << 20)]) as server:
+        raw = RawClient(server.port)
+        raw.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+        raw.hello()
+        check(raw.login_customer(ANA)["ok"], "login")
+        first = raw.next_id
+        raw.send_bytes(b"".join(frame({"type": "catalogue", "id": first + i})
+                                for i in range(count)))
+        raw.next_id = first + count
+        time.sleep(1)
+        replies = []
+        while len(replies) < count:
+            message = raw.recv()
+            check(message is not None, "connection lost after %d replies" % len(replies))
+            if "ok" in message:
+                replies.append(message)
+                if len(replies) % 50 == 0:
+                    time.sleep(0.02)  # keep reading slowly
+        check([r["id"] for r in replies] == list(range(first, first + count)),
+              "replies out of order or missing")
+        check(all(r["ok"] and r["type"] == "catalogue" for r in replies), "a reply failed")
+        products = replies[0]["products"]
+        check(len(products) >= 20, "catalogue: %d products" % len(products))
+        check(all(r["products"] == products for r in replies), "a reply arrived altered")
+        check(raw.request("ping")["ok"], "the connection still works")
+        raw.close()
+        print("  %d catalogue replies (%d bytes each) arrived whole and in order"
+              % (count, len(json.dumps(replies[0]))))
+        still_works(server)
+
+
 INVALID_UTF8 = [b"\xff", b"\xc3\x28", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe2\x82",
                 b"\xf4\x90\x80\x80", b"abc\x80def", b"\xf8\x88\x80\x80\x80"]
 
@@ -563,6 +600,7 @@ if __name__ == "__main__":
     run(never_reads)
     run(connection_limit)
     run(ping_flood)
+    run(slow_reader_gets_everything)
     run(invalid_utf8)
     run(sql_metacharacters)
     run(control_characters)
