@@ -7,6 +7,7 @@
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "common/term/operations_view.hpp"
+#include "common/term/pages.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -88,6 +89,17 @@ class dialogue {
     co_return reply;
   }
 
+  // request() for a paged list: every page of `list`, merged into the first reply.
+  asio::awaitable<result<json::object>> request_all(json::object message, std::string_view list) {
+    json::object reply = co_await term::request_all(conn_, std::move(message), list);
+    if (auto f = reply_failure(reply)) {
+      if (conn_.is_open())
+        say(f->message);
+      co_return *f;
+    }
+    co_return reply;
+  }
+
  private:
   read_fn read_;
   say_fn say_;
@@ -97,7 +109,7 @@ class dialogue {
 // Fetches the catalogue into `products` and prints it; false if the request failed.
 asio::awaitable<bool> load_catalogue(dialogue& d, term::terminal& term,
                                      std::vector<json::object>& products) {
-  auto reply = co_await d.request(make_event("catalogue"));
+  auto reply = co_await d.request_all(make_event("catalogue"), "products");
   if (!reply)
     co_return false;
   products = objects(array_field(*reply, "products"));
@@ -193,7 +205,7 @@ asio::awaitable<void> customer_app::change_password() {
 
 asio::awaitable<void> customer_app::show_history() {
   dialogue d{[this] { return ask(); }, [this](std::string_view t) { say(t); }, *conn_};
-  auto reply = co_await d.request(make_event("history"));
+  auto reply = co_await d.request_all(make_event("history"), "operations");
   if (!reply)
     co_return;
   const auto ops = objects(array_field(*reply, "operations"));
@@ -344,7 +356,7 @@ asio::awaitable<void> customer_app::catalogue_and_cart() {
 
 asio::awaitable<void> customer_app::request_return() {
   dialogue d{[this] { return ask(); }, [this](std::string_view t) { say(t); }, *conn_};
-  auto reply = co_await d.request(make_event("returnable"));
+  auto reply = co_await d.request_all(make_event("returnable"), "operations");
   if (!reply)
     co_return;
   const auto ops = objects(array_field(*reply, "operations"));
@@ -383,7 +395,7 @@ asio::awaitable<void> customer_app::request_return() {
 
 asio::awaitable<void> customer_app::confirm_shipment() {
   dialogue d{[this] { return ask(); }, [this](std::string_view t) { say(t); }, *conn_};
-  auto reply = co_await d.request(make_event("pending"));
+  auto reply = co_await d.request_all(make_event("pending"), "operations");
   if (!reply)
     co_return;
   const auto ops = objects(array_field(*reply, "operations"));

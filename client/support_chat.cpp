@@ -79,8 +79,11 @@ bool customer_app::on_support_event(const json::object& event) {
     say(card.empty() ? "La oferta fue cancelada."
                      : "La oferta por \"" + card + "\" fue cancelada.");
   } else if (type == "operations") {
-    term_.print(
-        term::render_operations("Todas sus operaciones:", term::array_field(event, "operations")));
+    // A long list comes in pages, one event each; the pages after the first continue it.
+    const bool continued = event.contains("after");
+    term_.print(term::render_operations(
+        continued ? "Sus operaciones (continuación):" : "Todas sus operaciones:",
+        term::array_field(event, "operations"), !continued));
   } else {
     return false;
   }

@@ -6,6 +6,7 @@
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "common/term/operations_view.hpp"
+#include "common/term/pages.hpp"
 #include "executive/executive_app.hpp"
 
 #include <algorithm>
@@ -202,6 +203,16 @@ asio::awaitable<std::optional<json::object>> executive_app::call(json::object re
   co_return reply;
 }
 
+asio::awaitable<std::optional<json::object>> executive_app::call_all(json::object request,
+                                                                     std::string_view list) {
+  json::object reply = co_await term::request_all(*conn_, std::move(request), list);
+  if (auto f = reply_failure(reply)) {
+    say(f->message);
+    co_return std::nullopt;
+  }
+  co_return reply;
+}
+
 bool executive_app::on_support_event(const json::object& event) {
   const std::string type = text_field(event, "type", "");
   if (type == "queue.joined") {
@@ -257,10 +268,23 @@ asio::awaitable<bool> executive_app::run_command(std::string_view line) {
   if (name == ":help") {
     term_.print(help_text);
   } else if (name == ":status") {
-    if (auto reply = co_await call(make_event("status")))
+    if (auto reply = co_await call_all(make_event("status"), "customers")) {
+      // The reply has the head of the queue; the rest comes from queue.list.
+      if (auto next = get_int(*reply, "queue_next")) {
+        json::object more = make_event("queue.list");
+        more["after"] = *next;
+        auto rest = co_await call_all(std::move(more), "queue");
+        if (!rest)
+          co_return true;
+        if (auto* queue = reply->if_contains("queue"); queue && queue->is_array()) {
+          for (const auto& entry : array_field(*rest, "queue"))
+            queue->get_array().push_back(entry);
+        }
+      }
       term_.print(render_status(*reply));
+    }
   } else if (name == ":details") {
-    if (auto reply = co_await call(make_event("details")))
+    if (auto reply = co_await call_all(make_event("details"), "customers"))
       term_.print(render_details(*reply));
   } else if (name == ":connect") {
     if (auto reply = co_await call(make_event("connect"))) {
@@ -274,7 +298,7 @@ asio::awaitable<bool> executive_app::run_command(std::string_view line) {
           ". Lo que escriba se le envía; :disconnect termina la conversación.");
     }
   } else if (name == ":history") {
-    if (auto reply = co_await call(make_event("customer.activity"))) {
+    if (auto reply = co_await call_all(make_event("customer.activity"), "entries")) {
       std::string who = customer_name_;
       if (const auto* c = object_field(*reply, "customer"))
         who = text_field(*c, "name", who);
@@ -287,12 +311,12 @@ asio::awaitable<bool> executive_app::run_command(std::string_view line) {
       term_.print(out);
     }
   } else if (name == ":operations") {
-    if (auto reply = co_await call(make_event("customer.operations")))
+    if (auto reply = co_await call_all(make_event("customer.operations"), "operations"))
       term_.print(term::render_operations(
           "Operaciones de " + customer_name_ + " (también se le muestran a él):",
           array_field(*reply, "operations")));
   } else if (name == ":catalogue") {
-    if (auto reply = co_await call(make_event("catalogue")))
+    if (auto reply = co_await call_all(make_event("catalogue"), "products"))
       term_.print(render_catalogue(*reply));
   } else if (name == ":buy") {
     const auto args = term::parse_card_and_price(cmd.args, true);

@@ -29,6 +29,9 @@ class executive_app : public term::session {
 
   // Sends a request; on failure prints the server's message and returns nullopt. (commands.cpp)
   boost::asio::awaitable<std::optional<json::object>> call(json::object request);
+  // call() for a paged list: every page of `list`, merged into the first reply.
+  boost::asio::awaitable<std::optional<json::object>> call_all(json::object request,
+                                                               std::string_view list);
 
   // Support events (a customer queued, chat lines, chat ended, offer answered); false for any
   // other type. (commands.cpp)

@@ -55,6 +55,8 @@ std::string_view code_name(errc e) noexcept {
       return "not_in_chat";
     case errc::busy:
       return "busy";
+    case errc::reply_too_large:
+      return "reply_too_large";
     case errc::internal:
       return "internal";
   }
@@ -128,6 +130,9 @@ std::string_view default_message(errc e) noexcept {
       return "No hay una conversación activa.";
     case errc::busy:
       return "Ocupado.";
+    case errc::reply_too_large:
+      return "La respuesta no cabe en un mensaje; el servidor no la envió. Pida menos "
+             "elementos (\"limit\") o avise al administrador.";
     case errc::internal:
       return "Error interno del servidor.";
   }

@@ -40,6 +40,7 @@ enum class errc {
   weak_password,
   not_in_chat,
   busy,
+  reply_too_large,  // a reply would not fit in a frame (a server bug; the connection stays)
   // Everything unexpected; details go to the server log, never to the peer.
   internal,
 };

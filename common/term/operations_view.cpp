@@ -55,9 +55,10 @@ std::string render_operation(const json::object& op) {
   return render_operation(op, int_field(op, "id"));
 }
 
-std::string render_operations(std::string_view title, const json::array& operations) {
+std::string render_operations(std::string_view title, const json::array& operations,
+                              bool say_when_empty) {
   std::string out = assistant(title);
-  if (operations.empty())
+  if (operations.empty() && say_when_empty)
     out += "\nNo tiene operaciones registradas.";
   for (const auto& op : objects(operations))
     out += "\n" + render_operation(op);

@@ -35,7 +35,8 @@ std::string render_operation(const json::object& op, std::int64_t number);
 std::string render_operation(const json::object& op);
 
 // The assistant's `title`, then every operation of `operations` (labelled by its id), or
-// "No tiene operaciones registradas." when there is none.
-std::string render_operations(std::string_view title, const json::array& operations);
+// "No tiene operaciones registradas." when there is none and `say_when_empty`.
+std::string render_operations(std::string_view title, const json::array& operations,
+                              bool say_when_empty = true);
 
 }  // namespace tcs::term

@@ -8,6 +8,7 @@
 // Writes are committed by the services before the handler returns, so an ok reply always
 // describes a durable change.
 #include "server/dispatch/areas.hpp"
+#include "server/dispatch/pages.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/dispatch/views.hpp"
 #include "server/log/console.hpp"
@@ -15,6 +16,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,12 +63,35 @@ std::string operation_ref(std::int64_t id) {
   return "#" + std::to_string(id);
 }
 
-json::array summaries(const std::vector<store::operation_record>& ops) {
-  json::array out;
-  out.reserve(ops.size());
-  for (const auto& op : ops)
-    out.push_back(views::operation_summary(op));
-  return out;
+// A page of operation summaries (history, returnable, pending) as the reply's "operations":
+// `ops` holds up to limit + 1 operations (one more when more follow).
+json::object summaries_page(request_context& ctx, const page_request& page,
+                            const services::list_page<store::operation_record>& ops) {
+  page_writer out(page.limit);
+  std::optional<std::int64_t> last;
+  bool more = false;
+  for (const auto& op : ops.items) {
+    if (!out.add(views::operation_summary(op))) {
+      more = true;
+      break;
+    }
+    last = op.id;
+  }
+  ctx.encoded.push_back({"operations", out.finish()});
+  json::object body;
+  add_page_fields(body, ops.total, more ? last : std::nullopt);
+  return body;
+}
+
+awaitable<result<json::object>> operations_list(request_context& ctx,
+                                                services::operation_view view) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
+  server_state& server = ctx.server;
+  co_return summaries_page(
+      ctx, *page,
+      server.orders().page(view, ctx.caller->account_id, server.now(), page->after, page->limit));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,14 +133,19 @@ awaitable<result<json::object>> change_password(request_context& ctx) {
 // history, history.detail
 
 awaitable<result<json::object>> history(request_context& ctx) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
   server_state& server = ctx.server;
-  const auto ops = server.orders().history(ctx.caller->account_id, server.now());
-  const std::string count = std::to_string(ops.size()) + " operaciones";
-  report_done(ctx, "history_view", count,
-              "Cliente " + ctx.caller->name + " consultó su historial (" + count + ").");
-  json::object body;
-  body["operations"] = summaries(ops);
-  co_return body;
+  const auto ops = server.orders().page(services::operation_view::history, ctx.caller->account_id,
+                                        server.now(), page->after, page->limit);
+  // One consultation is its first page; the pages after it are not logged again.
+  if (!page->after) {
+    const std::string count = std::to_string(ops.total) + " operaciones";
+    report_done(ctx, "history_view", count,
+                "Cliente " + ctx.caller->name + " consultó su historial (" + count + ").");
+  }
+  co_return summaries_page(ctx, *page, ops);
 }
 
 awaitable<result<json::object>> history_detail(request_context& ctx) {
@@ -134,26 +164,68 @@ awaitable<result<json::object>> history_detail(request_context& ctx) {
 // ---------------------------------------------------------------------------------------------
 // catalogue
 
+// A page of the catalogue spliced from the products' cached JSON, from index `start`.
+struct catalogue_page {
+  std::shared_ptr<const std::string> json;
+  std::optional<std::int64_t> next;
+};
+
+catalogue_page splice_page(const server_state::encoded_products& cache, std::size_t start,
+                           std::int64_t limit) {
+  page_writer out(limit);
+  std::optional<std::int64_t> last;
+  bool more = false;
+  for (std::size_t i = start; i < cache.items.size(); ++i) {
+    if (!out.add(cache.items[i])) {
+      more = true;
+      break;
+    }
+    last = (*cache.source)[i].id;
+  }
+  return {out.finish(), more ? last : std::nullopt};
+}
+
 awaitable<result<json::object>> catalogue(request_context& ctx) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
   const bool executive = ctx.caller->who == role::executive;
   const auto products = ctx.server.catalogue().snapshot(
       executive ? services::catalogue_scope::executive : services::catalogue_scope::customer);
-  // The executive's `:catalogue` is logged by the support area, not here.
-  if (!executive)
+  std::size_t start = 0;
+  if (page->after) {
+    auto position = ctx.server.catalogue().position_after(*products, *page->after);
+    if (!position)
+      co_return failure{errc::invalid_field,
+                        "El campo \"after\" no corresponde a ningún producto: pida el catálogo "
+                        "desde el principio."};
+    start = *position;
+  }
+  // The executive's `:catalogue` is logged by the support area, not here; one consultation is
+  // its first page.
+  if (!executive && !page->after)
     report_done(ctx, "catalogue_view", "",
                 "Cliente " + ctx.caller->name + " consultó el catálogo.");
-  // The list is serialised once per snapshot and shared by every reply until it changes.
-  auto& encoded = ctx.server.encoded_catalogue(executive);
-  if (encoded.source != products) {
-    json::array list;
-    list.reserve(products->size());
+  // Each product is serialised once per snapshot and shared by every page until it changes;
+  // the first page at the default limit (the menu's request) is kept whole.
+  auto& cache = ctx.server.encoded_catalogue(executive);
+  if (cache.source != products) {
+    cache.source = products;
+    cache.items.clear();
+    cache.items.reserve(products->size());
     for (const auto& p : *products)
-      list.push_back(views::product(p, executive));
-    encoded.json = std::make_shared<const std::string>(json::serialize(list));
-    encoded.source = products;
+      cache.items.push_back(json::serialize(views::product(p, executive)));
+    auto first = splice_page(cache, 0, max_page_items);
+    cache.first_page = std::move(first.json);
+    cache.first_page_next = first.next;
   }
-  ctx.encoded.push_back({"products", encoded.json});
-  co_return json::object{};
+  catalogue_page out = start == 0 && page->limit == max_page_items
+                           ? catalogue_page{cache.first_page, cache.first_page_next}
+                           : splice_page(cache, start, page->limit);
+  ctx.encoded.push_back({"products", std::move(out.json)});
+  json::object body;
+  add_page_fields(body, static_cast<std::int64_t>(products->size()), out.next);
+  co_return body;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,9 +306,7 @@ awaitable<result<json::object>> request_return(request_context& ctx) {
 }
 
 awaitable<result<json::object>> returnable(request_context& ctx) {
-  json::object body;
-  body["operations"] = summaries(ctx.server.orders().returnable(ctx.caller->account_id));
-  co_return body;
+  return operations_list(ctx, services::operation_view::returnable);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,9 +329,7 @@ awaitable<result<json::object>> confirm(request_context& ctx) {
 }
 
 awaitable<result<json::object>> pending(request_context& ctx) {
-  json::object body;
-  body["operations"] = summaries(ctx.server.orders().pending_confirmations(ctx.caller->account_id));
-  co_return body;
+  return operations_list(ctx, services::operation_view::pending);
 }
 
 constexpr field_spec password_fields[] = {
@@ -272,22 +340,22 @@ constexpr field_spec purchase_fields[] = {{"lines", field_kind::array}};
 const command table[] = {
     {"password.change", access::customer, password_fields, change_password,
      "change the customer's password (current, new, confirm)"},
-    {"history", access::customer, {}, history, "the customer's operations of the last 12 months"},
+    {"history", access::customer, page_fields, history,
+     "the customer's operations of the last 12 months (paged)"},
     {"history.detail", access::customer, operation_fields, history_detail,
      "one of the customer's operations with lines and timeline"},
-    {"catalogue",
-     access::authenticated,
-     {},
-     catalogue,
-     "the catalogue (executives also see unlisted products and held units)"},
+    {"catalogue", access::authenticated, page_fields, catalogue,
+     "the catalogue, paged (executives also see unlisted products and held units)"},
     {"purchase", access::customer, purchase_fields, purchase,
      "buy a cart of products, all lines or none"},
     {"return", access::customer, operation_fields, request_return,
      "return a purchase; its units go back to stock"},
-    {"returnable", access::customer, {}, returnable, "the customer's purchases not yet returned"},
+    {"returnable", access::customer, page_fields, returnable,
+     "the customer's purchases not yet returned (paged)"},
     {"confirm", access::customer, operation_fields, confirm,
      "confirm the shipment (paid) or the reception (shipped) of a purchase"},
-    {"pending", access::customer, {}, pending, "purchases waiting for a confirmation"},
+    {"pending", access::customer, page_fields, pending,
+     "purchases waiting for a confirmation (paged)"},
 };
 
 }  // namespace

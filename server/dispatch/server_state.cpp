@@ -5,6 +5,7 @@
 #include "server/log/console.hpp"
 
 #include <chrono>
+#include <stdexcept>
 #include <utility>
 
 namespace tcs {
@@ -98,7 +99,23 @@ std::vector<std::shared_ptr<peer>> server_state::snapshot() const {
 
 void server_state::send(peer& p, const json::object& message,
                         std::span<const encoded_member> extra) {
-  p.deliver(std::make_shared<const std::string>(encode_message(message, extra)));
+  std::string frame;
+  try {
+    frame = encode_message(message, extra);
+  } catch (const std::length_error&) {
+    // Lists are paged so this cannot happen; if it still does, the peer gets a clear error in
+    // place of the reply (and keeps its connection), or loses one event, and the log says so.
+    const auto type = get_string(message, "type");
+    const std::string what = type ? clip_utf8(*type, 40) : "?";
+    const auto id = request_id(message);
+    log::error("a \"" + escape_control_chars(what) + "\" " + (id ? "reply" : "event") + " to " +
+               p.remote_address + " would exceed the frame limit; " +
+               (id ? "answered reply_too_large" : "not sent"));
+    if (!id)
+      return;
+    frame = encode_message(make_error(what, id, failure{errc::reply_too_large}));
+  }
+  p.deliver(std::make_shared<const std::string>(std::move(frame)));
 }
 
 void server_state::shut_down(std::string_view reason) {

@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -38,11 +39,14 @@ class server_state {
   services::activity_log& activity() noexcept { return activity_; }
   services::login_throttle& throttle() noexcept { return throttle_; }
 
-  // The catalogue's product list as serialised in replies, with the snapshot it was made from
-  // (catalogue_service::snapshot): re-serialised only when the snapshot changes.
+  // The catalogue's products as serialised in replies, with the snapshot they were made from
+  // (catalogue_service::snapshot): re-serialised only when the snapshot changes. Pages are
+  // spliced from `items`; the first page at the default limit is kept whole.
   struct encoded_products {
     std::shared_ptr<const std::vector<store::product_record>> source;
-    std::shared_ptr<const std::string> json;
+    std::vector<std::string> items;  // each product's JSON, in the snapshot's order
+    std::shared_ptr<const std::string> first_page;
+    std::optional<std::int64_t> first_page_next;
   };
   encoded_products& encoded_catalogue(bool executive) noexcept {
     return encoded_catalogue_[executive ? 1 : 0];

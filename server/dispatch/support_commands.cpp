@@ -7,6 +7,7 @@
 // consistent before anyone is told, fan-outs iterate snapshots, and queue positions are read
 // from the desk when they are sent rather than from an older decision.
 #include "server/dispatch/areas.hpp"
+#include "server/dispatch/pages.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/dispatch/support_teardown.hpp"
 #include "server/dispatch/views.hpp"
@@ -31,14 +32,9 @@ using services::support_state;
 // A chat line: long enough for any message typed at a terminal, short enough that a relayed
 // line (even with every byte escaped by JSON) stays far below max_frame_bytes.
 constexpr std::size_t max_chat_text_bytes = 2000;
-// Lists (customers, queue, activity, operations) stop growing at this many bytes of JSON, so a
-// reply with its envelope always fits in one frame (max_frame_bytes = 64 KiB). Such a reply
-// carries "truncated": true; the newest or first items are the ones kept.
-constexpr std::size_t max_list_bytes = 56 * 1024;
-// `:status` has two lists in one reply; each gets half.
-constexpr std::size_t max_status_list_bytes = max_list_bytes / 2;
-// Activity entries read for `:history` before the byte budget applies.
-constexpr std::int64_t max_activity_entries = 200;
+// Lists (customers, queue, activity, operations) travel in pages (pages.hpp); `:status` has
+// two lists in one reply, so each of its pages gets half the bytes of a page.
+constexpr std::size_t max_status_page_bytes = max_page_bytes / 2;
 // Card names echoed on the console.
 constexpr std::size_t max_logged_name_bytes = 80;
 
@@ -58,15 +54,51 @@ std::string pesos(std::int64_t amount) {
   return out;
 }
 
-// Appends `item` to `list` if it fits in what is left of `budget` (bytes of JSON).
-bool append_within(json::array& list, json::object item, std::size_t& budget) {
-  const std::size_t bytes = json::serialize(item).size() + 1;  // + the comma
-  if (bytes > budget)
-    return false;
-  budget -= bytes;
-  list.push_back(std::move(item));
-  return true;
+// The reply fields of a page whose items came in order, `next` being the cursor of the last
+// item on it when more follow: `truncated` (kept from before pages: true when more follow),
+// `total` and `next`.
+void page_reply_fields(json::object& body, std::int64_t total, bool more,
+                       std::optional<std::int64_t> last) {
+  add_page_fields(body, total, more ? last : std::nullopt);
+  body["truncated"] = more;
 }
+
+// The logged-in customers in connection order, the page after the connection `after`.
+struct customers_page {
+  std::shared_ptr<const std::string> json;
+  std::int64_t total = 0;
+  bool more = false;
+  std::optional<std::int64_t> last;  // the connection id of the last customer on the page
+};
+
+template <class Item>
+customers_page page_of_customers(server_state& server, const page_request& page, std::size_t budget,
+                                 Item item) {
+  page_writer out(page.limit, budget);
+  customers_page result;
+  for (const auto& p : server.snapshot()) {
+    if (p->who != role::customer)
+      continue;
+    ++result.total;
+    const auto id = static_cast<std::int64_t>(p->id);
+    if ((page.after && id <= *page.after) || result.more)
+      continue;
+    if (!out.add(item(*p)))
+      result.more = true;
+    else
+      result.last = id;
+  }
+  result.json = out.finish();
+  return result;
+}
+
+// The support queue from position `after` + 1 (the cursor of the queue is a position: the
+// queue moves as customers are served).
+struct queue_page {
+  std::shared_ptr<const std::string> json;
+  bool more = false;
+  std::optional<std::int64_t> last;  // the position of the last entry on the page
+};
 
 std::string_view state_name(support_state s) {
   switch (s) {
@@ -289,31 +321,16 @@ awaitable<result<json::object>> offer_answer(request_context& ctx) {
 
 // --- Executive requests --------------------------------------------------------------------
 
-awaitable<result<json::object>> status(request_context& ctx) {
-  server_state& server = ctx.server;
-  const auto& desk = server.support();
-  bool truncated = false;
-
-  json::array customers;
-  std::size_t budget = max_status_list_bytes;
-  std::int64_t online = 0;
-  for (const auto& p : server.snapshot()) {
-    if (p->who != role::customer)
-      continue;
-    ++online;
-    json::object c = customer_ref(*p);
-    c["state"] = state_name(desk.state_of(p->account_id));
-    if (!truncated && !append_within(customers, std::move(c), budget))
-      truncated = true;
-  }
-
-  json::array queue;
-  budget = max_status_list_bytes;
-  std::size_t position = 0;
-  for (const auto& entry : desk.queue()) {
+queue_page page_of_queue(server_state& server, const page_request& page, std::size_t budget) {
+  page_writer out(page.limit, budget);
+  queue_page result;
+  std::int64_t position = 0;
+  for (const auto& entry : server.support().queue()) {
     ++position;
+    if (page.after && position <= *page.after)
+      continue;
     json::object q;
-    q["position"] = static_cast<std::int64_t>(position);
+    q["position"] = position;
     if (auto p = server.customer_peer(entry.customer_id)) {
       q["email"] = p->email;
       q["name"] = p->name;
@@ -322,43 +339,71 @@ awaitable<result<json::object>> status(request_context& ctx) {
       q["name"] = customer_name(server, entry.customer_id);
     }
     q["waiting_s"] = std::max<std::int64_t>(0, server.now() - entry.joined_at);
-    if (!append_within(queue, std::move(q), budget)) {
-      truncated = true;
+    if (!out.add(q)) {
+      result.more = true;
       break;
     }
+    result.last = position;
   }
+  result.json = out.finish();
+  return result;
+}
 
+awaitable<result<json::object>> status(request_context& ctx) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
+  server_state& server = ctx.server;
+  const auto& desk = server.support();
+  auto customers = page_of_customers(server, *page, max_status_page_bytes, [&](const peer& p) {
+    json::object c = customer_ref(p);
+    c["state"] = state_name(desk.state_of(p.account_id));
+    return c;
+  });
+  // The head of the queue; the rest with queue.list.
+  auto queue = page_of_queue(server, page_request{}, max_status_page_bytes);
+
+  ctx.encoded.push_back({"customers", customers.json});
+  ctx.encoded.push_back({"queue", queue.json});
   json::object body;
-  body["customers"] = std::move(customers);
-  body["queue"] = std::move(queue);
-  body["customers_online"] = online;
+  body["customers_online"] = customers.total;
   body["waiting"] = static_cast<std::int64_t>(desk.waiting());
-  body["truncated"] = truncated;
+  page_reply_fields(body, customers.total, customers.more, customers.last);
+  if (queue.more)
+    body["queue_next"] = *queue.last;
+  body["truncated"] = customers.more || queue.more;
+  co_return body;
+}
+
+awaitable<result<json::object>> queue_list(request_context& ctx) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
+  auto queue = page_of_queue(ctx.server, *page, max_page_bytes);
+  ctx.encoded.push_back({"queue", queue.json});
+  json::object body;
+  page_reply_fields(body, static_cast<std::int64_t>(ctx.server.support().waiting()), queue.more,
+                    queue.last);
   co_return body;
 }
 
 awaitable<result<json::object>> details(request_context& ctx) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
   server_state& server = ctx.server;
-  json::array customers;
-  std::size_t budget = max_list_bytes;
-  bool truncated = false;
-  for (const auto& p : server.snapshot()) {
-    if (p->who != role::customer)
-      continue;
-    json::object c = customer_ref(*p);
-    c["state"] = state_name(server.support().state_of(p->account_id));
-    if (auto last = server.activity().last_for_customer(p->account_id))
+  auto customers = page_of_customers(server, *page, max_page_bytes, [&](const peer& p) {
+    json::object c = customer_ref(p);
+    c["state"] = state_name(server.support().state_of(p.account_id));
+    if (auto last = server.activity().last_for_customer(p.account_id))
       c["last_action"] = views::activity(*last);
     else
       c["last_action"] = nullptr;
-    if (!append_within(customers, std::move(c), budget)) {
-      truncated = true;
-      break;
-    }
-  }
+    return c;
+  });
+  ctx.encoded.push_back({"customers", customers.json});
   json::object body;
-  body["customers"] = std::move(customers);
-  body["truncated"] = truncated;
+  page_reply_fields(body, customers.total, customers.more, customers.last);
   co_return body;
 }
 
@@ -398,6 +443,9 @@ awaitable<result<json::object>> connect(request_context& ctx) {
 }
 
 awaitable<result<json::object>> customer_activity(request_context& ctx) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
   server_state& server = ctx.server;
   auto chat = current_chat(server, *ctx.caller);
   if (!chat)
@@ -407,56 +455,71 @@ awaitable<result<json::object>> customer_activity(request_context& ctx) {
   who["email"] = customer ? customer->email : "";
   who["name"] = customer_name(server, chat->customer_id);
 
-  json::array entries;
-  std::size_t budget = max_list_bytes;
-  bool truncated = false;
-  for (const auto& a : server.activity().for_customer(chat->customer_id, max_activity_entries)) {
-    if (!append_within(entries, views::activity(a), budget)) {
-      truncated = true;
+  page_writer entries(page->limit);
+  bool more = false;
+  std::optional<std::int64_t> last;
+  for (const auto& a :
+       server.activity().page_for_customer(chat->customer_id, page->after, page->limit)) {
+    if (!entries.add(views::activity(a))) {
+      more = true;
       break;
     }
+    last = a.id;
   }
+  ctx.encoded.push_back({"entries", entries.finish()});
   json::object body;
   body["customer"] = std::move(who);
-  body["entries"] = std::move(entries);
-  body["truncated"] = truncated;
+  page_reply_fields(body, server.activity().count_for_customer(chat->customer_id), more, last);
   co_return body;
 }
 
 awaitable<result<json::object>> customer_operations(request_context& ctx) {
+  auto page = read_page_request(ctx.request);
+  if (!page)
+    co_return page.error();
   server_state& server = ctx.server;
   peer& executive = *ctx.caller;
   auto chat = current_chat(server, executive);
   if (!chat)
     co_return chat.error();
 
-  json::array operations;
-  std::size_t budget = max_list_bytes;
-  bool truncated = false;
-  for (const auto& d : server.orders().all_operations(chat->customer_id)) {
-    if (!append_within(operations, views::operation_details(d), budget)) {
-      truncated = true;
+  const auto ops = server.orders().details_page(chat->customer_id, page->after, page->limit);
+  page_writer out(page->limit);
+  bool more = false;
+  std::optional<std::int64_t> last;
+  for (const auto& d : ops.items) {
+    if (!out.add(views::operation_details(d))) {
+      more = true;
       break;
     }
+    last = d.operation.id;
   }
-  const std::string customer = customer_name(server, chat->customer_id);
-  server.record(executive, "operations_view",
-                "El ejecutivo " + executive.name + " mostró " + std::to_string(operations.size()) +
-                    " operaciones",
-                "ok", chat->customer_id);
-  log::console("Ejecutivo " + executive.name + " mostró las operaciones del cliente " + customer +
-               ".");
+  const auto operations = out.finish();
+  // One showing is its first page; the pages after it are not logged again.
+  if (!page->after) {
+    const std::string customer = customer_name(server, chat->customer_id);
+    server.record(
+        executive, "operations_view",
+        "El ejecutivo " + executive.name + " mostró " + std::to_string(ops.total) + " operaciones",
+        "ok", chat->customer_id);
+    log::console("Ejecutivo " + executive.name + " mostró las operaciones del cliente " + customer +
+                 ".");
+  }
 
-  if (auto to = server.customer_peer(chat->customer_id)) {
-    json::object ev = make_event("operations");
-    ev["operations"] = operations;
-    ev["truncated"] = truncated;
-    ev["executive"] = executive.first_name();
-    server_state::send(*to, ev);
-  }
   json::object body;
-  body["operations"] = std::move(operations);
-  body["truncated"] = truncated;
+  page_reply_fields(body, ops.total, more, last);
+  if (auto to = server.customer_peer(chat->customer_id)) {
+    // The customer sees the same page; `after` says it continues the one before.
+    json::object ev = make_event("operations");
+    for (const auto& field : body)
+      ev[field.key()] = field.value();
+    if (page->after)
+      ev["after"] = *page->after;
+    ev["executive"] = executive.first_name();
+    const encoded_member list[] = {{"operations", operations}};
+    server_state::send(*to, ev, list);
+  }
+  ctx.encoded.push_back({"operations", operations});
   co_return body;
 }
 
@@ -614,18 +677,16 @@ const command table[] = {
     {"queue.leave", access::customer, {}, queue_leave, "leave the support queue"},
     {"offer.answer", access::customer, offer_answer_fields, offer_answer,
      "accept or decline the executive's offer"},
-    {"status", access::executive, {}, status, ":status - connected customers and the queue"},
-    {"details", access::executive, {}, details, ":details - customers and their last action"},
+    {"status", access::executive, page_fields, status,
+     ":status - connected customers (paged) and the head of the queue"},
+    {"queue.list", access::executive, page_fields, queue_list,
+     "the support queue, paged (what :status shows after its head)"},
+    {"details", access::executive, page_fields, details,
+     ":details - customers and their last action (paged)"},
     {"connect", access::executive, {}, connect, ":connect - serve the longest-waiting customer"},
-    {"customer.activity",
-     access::executive,
-     {},
-     customer_activity,
+    {"customer.activity", access::executive, page_fields, customer_activity,
      ":history - the current customer's activity"},
-    {"customer.operations",
-     access::executive,
-     {},
-     customer_operations,
+    {"customer.operations", access::executive, page_fields, customer_operations,
      ":operations - the current customer's operations, shown to both"},
     {"offer.create", access::executive, offer_create_fields, offer_create,
      ":buy - offer to buy a card from the current customer"},

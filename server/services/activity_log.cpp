@@ -29,4 +29,13 @@ std::optional<store::activity_record> activity_log::last_for_customer(std::int64
   return std::move(last.front());
 }
 
+std::vector<store::activity_record> activity_log::page_for_customer(
+    std::int64_t customer_id, std::optional<std::int64_t> after, std::int64_t limit) {
+  return store::activity_repository(db_).page_for_customer(customer_id, after, limit + 1);
+}
+
+std::int64_t activity_log::count_for_customer(std::int64_t customer_id) {
+  return store::activity_repository(db_).count_for_customer(customer_id);
+}
+
 }  // namespace tcs::services

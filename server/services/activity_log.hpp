@@ -33,6 +33,12 @@ class activity_log {
   std::vector<store::activity_record> for_customer(
       std::int64_t customer_id, std::optional<std::int64_t> limit = std::nullopt);
   std::optional<store::activity_record> last_for_customer(std::int64_t customer_id);
+  // A page of for_customer() (keyset, see store::activity_repository::page_for_customer): at
+  // most limit + 1 entries after the entry `after`, and how many entries there are in all.
+  std::vector<store::activity_record> page_for_customer(std::int64_t customer_id,
+                                                        std::optional<std::int64_t> after,
+                                                        std::int64_t limit);
+  std::int64_t count_for_customer(std::int64_t customer_id);
 
  private:
   store::database& db_;

@@ -6,6 +6,7 @@
 #include "server/store/accounts_repository.hpp"
 #include "server/store/operations_repository.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace tcs::services {
@@ -69,6 +70,45 @@ std::shared_ptr<const std::vector<store::product_record>> catalogue_service::sna
     c.data_version = data_version;
   }
   return c.products;
+}
+
+namespace {
+
+// SQLite's NOCASE collation: ASCII letters folded, then byte order; a prefix sorts first.
+int nocase_compare(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    auto fold = [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u - 'A' + 'a') : u;
+    };
+    const unsigned char x = fold(a[i]);
+    const unsigned char y = fold(b[i]);
+    if (x != y)
+      return x < y ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+}  // namespace
+
+std::optional<std::size_t> catalogue_service::position_after(
+    const std::vector<store::product_record>& list, std::int64_t product_id) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].id == product_id)
+      return i + 1;
+  }
+  auto product = store::catalogue_repository(db_).by_id(product_id);
+  if (!product)
+    return std::nullopt;
+  // Not in this list (e.g. unlisted, for a customer): after everything that sorts before it.
+  auto after =
+      std::upper_bound(list.begin(), list.end(), *product,
+                       [](const store::product_record& key, const store::product_record& p) {
+                         const int c = nocase_compare(key.name, p.name);
+                         return c < 0 || (c == 0 && key.id < p.id);
+                       });
+  return static_cast<std::size_t>(after - list.begin());
 }
 
 std::optional<store::product_record> catalogue_service::find(std::string_view name) {

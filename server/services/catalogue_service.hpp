@@ -64,6 +64,13 @@ class catalogue_service {
   // Case-insensitive exact name; includes unlisted products.
   std::optional<store::product_record> find(std::string_view name);
 
+  // For paging `list` (a list() or snapshot() result): the index of the first product that
+  // comes after the product `product_id` in the list's order (name case-insensitively, then
+  // id), also when that product is not in the list (its current name places it). nullopt when
+  // no product has that id.
+  std::optional<std::size_t> position_after(const std::vector<store::product_record>& list,
+                                            std::int64_t product_id);
+
   result<publish_outcome> publish(std::string_view card_name, std::optional<std::int64_t> price);
 
   // `actor` is the display name recorded in the timeline (the executive's name).

@@ -176,6 +176,41 @@ std::vector<store::operation_record> orders_service::returnable(std::int64_t cus
   return store::operations_repository(db_).returnable(customer_id);
 }
 
+list_page<store::operation_record> orders_service::page(operation_view view,
+                                                        std::int64_t customer_id, std::int64_t now,
+                                                        std::optional<std::int64_t> after,
+                                                        std::int64_t limit) {
+  store::operation_list list;
+  list.customer_id = customer_id;
+  switch (view) {
+    case operation_view::history:
+      list.since = now - history_window_s;
+      break;
+    case operation_view::returnable:
+      list.which = store::operation_list::filter::returnable;
+      break;
+    case operation_view::pending:
+      list.which = store::operation_list::filter::pending;
+      break;
+  }
+  store::operations_repository operations(db_);
+  return {operations.page(list, after, limit + 1), operations.count(list)};
+}
+
+list_page<operation_details> orders_service::details_page(std::int64_t customer_id,
+                                                          std::optional<std::int64_t> after,
+                                                          std::int64_t limit) {
+  store::operations_repository operations(db_);
+  store::operation_list list;
+  list.customer_id = customer_id;
+  list_page<operation_details> out;
+  out.total = operations.count(list);
+  for (const auto& op : operations.page(list, after, limit + 1)) {
+    out.items.push_back(load_details(op));
+  }
+  return out;
+}
+
 operation_details orders_service::load_details(const store::operation_record& op) {
   store::operations_repository operations(db_);
   operation_details d{op, operations.lines(op.id), operations.events(op.id), std::nullopt};

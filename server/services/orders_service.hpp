@@ -43,6 +43,17 @@ struct operation_details {
   std::optional<std::string> executive_name;            // sales: who bought
 };
 
+// One page of a list: at most the `limit` asked for, plus one more item when more follow (the
+// caller shows `limit` and knows there is a next page), and the length of the whole list.
+template <class T>
+struct list_page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
+// Which list of a customer's operations a page is of (see the lists below).
+enum class operation_view : std::uint8_t { history, returnable, pending };
+
 class orders_service {
  public:
   explicit orders_service(store::database& db) : db_(db) {}
@@ -75,6 +86,14 @@ class orders_service {
   std::vector<store::operation_record> pending_confirmations(std::int64_t customer_id);
   // Purchases not yet returned, newest first (menu [4]).
   std::vector<store::operation_record> returnable(std::int64_t customer_id);
+
+  // Pages of the lists above (keyset, see store::operations_repository::page): the operations
+  // after the operation `after` (nullopt: from the newest), at most limit + 1 of them.
+  list_page<store::operation_record> page(operation_view view, std::int64_t customer_id,
+                                          std::int64_t now, std::optional<std::int64_t> after,
+                                          std::int64_t limit);
+  list_page<operation_details> details_page(std::int64_t customer_id,
+                                            std::optional<std::int64_t> after, std::int64_t limit);
 
  private:
   operation_details load_details(const store::operation_record& op);

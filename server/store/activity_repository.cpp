@@ -67,6 +67,38 @@ std::vector<activity_record> activity_repository::for_customer(std::int64_t cust
   return out;
 }
 
+std::vector<activity_record> activity_repository::page_for_customer(
+    std::int64_t customer_id, std::optional<std::int64_t> after, std::int64_t limit) {
+  db_.flush_deferred();
+  auto q =
+      db_.prepare(std::string("SELECT id, at, actor_role, actor_id, customer_id, action, detail, "
+                              "outcome FROM activity a WHERE customer_id = ?1 ") +
+                  (after ? "AND (a.at, a.id) < (SELECT c.at, c.id FROM activity c "
+                           "WHERE c.id = ?3 AND c.customer_id = ?1) "
+                         : "") +
+                  "ORDER BY at DESC, id DESC LIMIT ?2");
+  q.bind(1, customer_id);
+  q.bind(2, limit);
+  if (after)
+    q.bind(3, *after);
+  std::vector<activity_record> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                   optional_int(q.getColumn(3)), optional_int(q.getColumn(4)),
+                   q.getColumn(5).getString(), q.getColumn(6).getString(),
+                   q.getColumn(7).getString()});
+  }
+  return out;
+}
+
+std::int64_t activity_repository::count_for_customer(std::int64_t customer_id) {
+  db_.flush_deferred();
+  auto q = db_.prepare("SELECT count(*) FROM activity WHERE customer_id = ?");
+  q.bind(1, customer_id);
+  q.executeStep();
+  return q.getColumn(0).getInt64();
+}
+
 void chat_repository::append(std::int64_t customer_id, std::int64_t executive_id,
                              std::string_view sender_role, std::string_view text, std::int64_t at) {
   db_.defer([customer_id, executive_id, sender_role = std::string(sender_role),

@@ -38,6 +38,13 @@ class activity_repository {
   // The newest `limit` entries concerning the customer (all when limit is nullopt).
   std::vector<activity_record> for_customer(std::int64_t customer_id,
                                             std::optional<std::int64_t> limit = std::nullopt);
+  // A page of the same list (keyset): at most `limit` entries that come after the entry `after`
+  // (an id; nullopt: from the newest). An id that is not one of the customer's entries gives
+  // an empty page.
+  std::vector<activity_record> page_for_customer(std::int64_t customer_id,
+                                                 std::optional<std::int64_t> after,
+                                                 std::int64_t limit);
+  std::int64_t count_for_customer(std::int64_t customer_id);
 
  private:
   database& db_;

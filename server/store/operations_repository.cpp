@@ -125,6 +125,62 @@ std::vector<operation_record> operations_repository::returnable(std::int64_t cus
                 customer_id, std::nullopt);
 }
 
+namespace {
+
+// The WHERE clause of a list: ?1 customer, ?2 since, ?3 the operation paged after.
+std::string list_where(const operation_list& list, bool after) {
+  std::string where = "WHERE o.customer_id = ?1";
+  switch (list.which) {
+    case operation_list::filter::all:
+      break;
+    case operation_list::filter::pending:
+      where += " AND o.kind = 'purchase' AND o.state IN ('paid', 'shipped')";
+      break;
+    case operation_list::filter::returnable:
+      where += " AND o.kind = 'purchase' AND o.state <> 'returned'";
+      break;
+  }
+  if (list.since)
+    where += " AND o.created_at >= ?2";
+  if (after)
+    where +=
+        " AND (o.created_at, o.id) < (SELECT c.created_at, c.id FROM operations c "
+        "WHERE c.id = ?3 AND c.customer_id = ?1)";
+  return where;
+}
+
+void bind_list(database::statement& q, const operation_list& list,
+               std::optional<std::int64_t> after) {
+  q.bind(1, list.customer_id);
+  if (list.since)
+    q.bind(2, *list.since);
+  if (after)
+    q.bind(3, *after);
+}
+
+}  // namespace
+
+std::vector<operation_record> operations_repository::page(const operation_list& list,
+                                                          std::optional<std::int64_t> after,
+                                                          std::int64_t limit) {
+  auto q = db_.prepare(std::string(operation_columns) + list_where(list, after.has_value()) +
+                       newest_first + " LIMIT ?4");
+  bind_list(q, list, after);
+  q.bind(4, limit);
+  std::vector<operation_record> out;
+  while (q.executeStep()) {
+    out.push_back(read_operation(q));
+  }
+  return out;
+}
+
+std::int64_t operations_repository::count(const operation_list& list) {
+  auto q = db_.prepare("SELECT count(*) FROM operations o " + list_where(list, false));
+  bind_list(q, list, std::nullopt);
+  q.executeStep();
+  return q.getColumn(0).getInt64();
+}
+
 std::vector<operation_line_record> operations_repository::lines(std::int64_t operation_id) {
   auto q = db_.prepare(
       "SELECT l.product_id, p.name, p.kind, l.quantity, l.unit_price "

@@ -39,6 +39,18 @@ struct operation_event_record {
   std::string actor;  // display name: "Ana Rojas", "Valentina Reyes", "sistema"
 };
 
+// Which of a customer's operations a list holds.
+struct operation_list {
+  enum class filter : std::uint8_t {
+    all,         // every operation
+    pending,     // purchases in paid or shipped
+    returnable,  // purchases in any state but returned
+  };
+  std::int64_t customer_id = 0;
+  filter which = filter::all;
+  std::optional<std::int64_t> since;  // only those created at or after
+};
+
 class operations_repository {
  public:
   explicit operations_repository(database& db) : db_(db) {}
@@ -63,6 +75,13 @@ class operations_repository {
   std::vector<operation_record> pending_confirmations(std::int64_t customer_id);
   // Purchases in any state but returned.
   std::vector<operation_record> returnable(std::int64_t customer_id);
+
+  // Pages of the same lists, newest first (keyset): at most `limit` operations that come after
+  // the operation `after` (an id; nullopt: from the newest), and the length of the whole list.
+  // An id that is not one of the customer's operations gives an empty page.
+  std::vector<operation_record> page(const operation_list& list, std::optional<std::int64_t> after,
+                                     std::int64_t limit);
+  std::int64_t count(const operation_list& list);
 
   std::vector<operation_line_record> lines(std::int64_t operation_id);    // by product name
   std::vector<operation_event_record> events(std::int64_t operation_id);  // oldest first
