@@ -194,7 +194,13 @@ list_page<store::operation_record> orders_service::page(operation_view view,
       break;
   }
   store::operations_repository operations(db_);
-  return {operations.page(list, after, limit + 1), operations.count(list)};
+  list_page<store::operation_record> out;
+  out.items = operations.page(list, after, limit + 1);
+  // A first page that holds the whole list is its own count (the menu's usual case).
+  out.total = !after && out.items.size() <= static_cast<std::size_t>(limit)
+                  ? static_cast<std::int64_t>(out.items.size())
+                  : operations.count(list);
+  return out;
 }
 
 list_page<operation_details> orders_service::details_page(std::int64_t customer_id,
