@@ -4,7 +4,11 @@ The server runs under RLIMIT_NOFILE 256 (soft and hard) with the default --max-c
 20000. It lowers its connection limit to what it can open, keeping descriptors in reserve
 for the database; 400 more connections each get a hello reply or `busy` (or a clean close),
 none hangs; the accept loop does not log an error every 100 ms; and a customer who logged in
-buys, is told so, and the database agrees."""
+buys, is told so, and the database agrees.
+
+Then the limit is lowered under a running server that already holds more descriptors than
+that (prlimit): every new connection still gets `busy` (the loop gives up its spare
+descriptor to accept and refuse it) and the failure is logged once, not every 100 ms."""
 import json
 import os
 import re
@@ -126,5 +130,33 @@ def descriptor_exhaustion():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def descriptors_gone_at_runtime():
+    raise_open_files(600)
+    with Server() as server:
+        held = []
+        for _ in range(200):
+            c = Conn(server.port)
+            check(c.wait_reply(c.request("hello", version=1, client="e2e-net"))["ok"], "hello")
+            held.append(c)
+        resource.prlimit(server.proc.pid, resource.RLIMIT_NOFILE, (100, 100))
+        late = []
+        for _ in range(50):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+            s.sendall(frame({"type": "hello", "id": 1, "version": 1}))
+            late.append(s)
+        deadline = time.monotonic() + TIMEOUT
+        results = [outcome(s, deadline) for s in late]
+        counts = {k: results.count(k) for k in set(results)}
+        time.sleep(HOLD_S)
+        lines = server.out.count(r"accept failed|out of file descriptors")
+        print("out of descriptors at run time, 50 more connections: %r; %d log lines"
+              % (counts, lines))
+        check(counts == {"busy": 50}, "not every new connection was told busy: %r" % counts)
+        check(lines <= 2, "%d log lines for 50 refused connections" % lines)
+        for s in late + [c.sock for c in held]:
+            s.close()
+
+
 if __name__ == "__main__":
     run(descriptor_exhaustion)
+    run(descriptors_gone_at_runtime)
