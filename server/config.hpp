@@ -31,8 +31,9 @@ struct server_config {
   std::size_t max_outbound_bytes = 1 << 20;
   // A connection must log in within this time (seconds), or it is closed.
   std::int64_t login_timeout_s = 30;
-  // A logged-in peer silent for this long gets a `heartbeat` event; silent for twice as long,
-  // it is taken for a half-open connection (peer gone without a FIN) and closed.
+  // A logged-in peer silent for this long gets a `heartbeat` event; silent as long again
+  // after it, it is taken for a half-open connection (peer gone without a FIN) and closed.
+  // Any input after the heartbeat answers it.
   std::int64_t idle_timeout_s = 60;
   // Malformed or out-of-order messages one connection may send before it is closed: a
   // buggy client gets many clear answers, a fuzzer or an attacker not unlimited ones.

@@ -210,7 +210,7 @@ int main(int argc, char** argv) {
       ("max-input-bytes", po::value(&config.max_input_bytes)->default_value(config.max_input_bytes), "memory unfinished requests may hold across all connections; beyond it the connections holding the most are closed")
       ("max-outbound-bytes", po::value(&config.max_outbound_bytes)->default_value(config.max_outbound_bytes), "bytes queued for a peer before it is disconnected as a slow reader")
       ("login-timeout", po::value(&config.login_timeout_s)->default_value(config.login_timeout_s), "seconds a connection may stay without logging in")
-      ("idle-timeout", po::value(&config.idle_timeout_s)->default_value(config.idle_timeout_s), "seconds of silence before a heartbeat; twice that and the peer is dropped")
+      ("idle-timeout", po::value(&config.idle_timeout_s)->default_value(config.idle_timeout_s), "seconds of silence before a heartbeat; silent as long again after it and the peer is dropped")
       ("max-protocol-errors", po::value(&config.max_protocol_errors)->default_value(config.max_protocol_errors), "malformed messages one connection may send before it is closed")
       ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before further attempts are slowed down")
       ("login-lock-after", po::value(&config.throttle.lock_after)->default_value(config.throttle.lock_after), "failed logins of one account (within the window) that lock it")

@@ -12,6 +12,7 @@ import time
 from tcs_e2e import SERVER, TIMEOUT, check
 
 BENCH_PASSWORD = "bench-password"
+BENCH_PRODUCT = "Carta de benchmark"
 
 
 def raise_open_files(wanted):
@@ -23,11 +24,14 @@ def raise_open_files(wanted):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def bench_accounts(db, customers, prefix="bench"):
-    """Creates customers <prefix>-c00001@example.com ... (cheap password hash) in `db`."""
-    done = subprocess.run([SERVER, "bench-accounts", "--db", db, "--customers", str(customers),
-                           "--executives", "0", "--prefix", prefix, "--insecure-fast-hash"],
-                          capture_output=True, text=True, timeout=120)
+def bench_accounts(db, customers, prefix="bench", product_stock=None):
+    """Creates customers <prefix>-c00001@example.com ... (cheap password hash) in `db`, and
+    with `product_stock` the product BENCH_PRODUCT with that stock."""
+    args = [SERVER, "bench-accounts", "--db", db, "--customers", str(customers),
+            "--executives", "0", "--prefix", prefix, "--insecure-fast-hash"]
+    if product_stock is not None:
+        args += ["--product-stock", str(product_stock)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
     check(done.returncode == 0, "bench-accounts failed: " + done.stderr)
 
 
@@ -134,6 +138,13 @@ class Conn:
         reply = self.wait_reply(self.request("login", role="customer", email=email,
                                              password=password))
         check(reply and reply["ok"], "login of %s failed: %r" % (email, reply))
+
+    def product_id(self, name=BENCH_PRODUCT):
+        reply = self.wait_reply(self.request("catalogue"))
+        for p in reply["products"]:
+            if p["name"] == name:
+                return p["id"]
+        raise AssertionError("no product %r in %r" % (name, reply))
 
     def close(self):
         try:

@@ -52,7 +52,7 @@ class Answerer(threading.Thread):
 
 
 def heartbeats_under_load():
-    with Server(extra_args=["--idle-timeout", str(IDLE_S)]) as server:
+    with Server(demo=False, extra_args=["--idle-timeout", str(IDLE_S)]) as server:
         bench_accounts(server.db, ANSWERING + 3)
         answering = log_in_many(server.port, [bench_email(i) for i in range(1, ANSWERING + 1)])
         silent = Conn(server.port)

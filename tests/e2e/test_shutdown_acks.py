@@ -8,7 +8,8 @@ import signal
 import sqlite3
 import time
 
-from net_faults import Conn, bench_email, log_in_many, raise_open_files, readable
+from net_faults import (Conn, bench_accounts, bench_email, log_in_many, raise_open_files,
+                        readable)
 from tcs_e2e import *
 
 BUYERS = 8
@@ -18,23 +19,12 @@ MARGIN_S = 10          # generous: a loaded CI machine
 BURST_S = 1.5
 
 
-def product_id(conn, name):
-    reply = conn.wait_reply(conn.request("catalogue"))
-    for p in reply["products"]:
-        if p["name"] == name:
-            return p["id"]
-    raise AssertionError("no product %r" % name)
-
-
 def acknowledged_before_exit():
     raise_open_files(QUEUED_LOGINS + 200)
-    with Server() as server:
-        done = subprocess.run([SERVER, "bench-accounts", "--db", server.db, "--customers",
-                               str(BUYERS), "--executives", "0", "--insecure-fast-hash",
-                               "--product-stock", "1000000"], capture_output=True, text=True)
-        check(done.returncode == 0, "bench-accounts failed: " + done.stderr)
+    with Server(demo=False) as server:
+        bench_accounts(server.db, BUYERS, product_stock=1000000)
         buyers = log_in_many(server.port, [bench_email(i) for i in range(1, BUYERS + 1)])
-        card = product_id(buyers[0], "Carta de benchmark")
+        card = buyers[0].product_id()
 
         # Logins that will sit in the hashing queue (unknown emails cost a verification too).
         waiting = []
@@ -80,26 +70,25 @@ def acknowledged_before_exit():
         exit_s = time.monotonic() - sent_term
         for c in waiting + buyers:
             c.close()
-        print("SIGTERM after %d acknowledged purchases; exit %.1f s after it (exit status %s)"
-              % (len(acked), exit_s, server.proc.returncode))
-        check(server.proc.returncode == 0, "exit status %s" % server.proc.returncode)
-        check(exit_s <= GRACE_S + MARGIN_S, "exit took %.1f s with %d logins queued"
-              % (exit_s, QUEUED_LOGINS))
-        check(shutdown_events == BUYERS, "%d of %d customers got the shutdown event"
-              % (shutdown_events, BUYERS))
-
         db = sqlite3.connect(server.db)
         committed = {row[0] for row in db.execute(
             "SELECT o.id FROM operations o JOIN customers c ON c.id = o.customer_id "
             "WHERE o.kind = 'purchase' AND c.email LIKE 'bench-c%'")}
         db.close()
         unacked = committed - acked
+        print("SIGTERM after %d acknowledged purchases; exit %.1f s after it (exit status %s)"
+              % (len(acked), exit_s, server.proc.returncode))
         print("%d purchases committed, %d acknowledged, %d committed but never acknowledged"
               % (len(committed), len(acked), len(unacked)))
         check(acked <= committed, "acknowledged purchases missing from the database: %r"
               % sorted(acked - committed))
         check(not unacked, "committed purchases never acknowledged: %r" % sorted(unacked))
         check(len(committed) >= BUYERS, "too few purchases to test anything")
+        check(server.proc.returncode == 0, "exit status %s" % server.proc.returncode)
+        check(exit_s <= GRACE_S + MARGIN_S, "exit took %.1f s with %d logins queued"
+              % (exit_s, QUEUED_LOGINS))
+        check(shutdown_events == BUYERS, "%d of %d customers got the shutdown event"
+              % (shutdown_events, BUYERS))
 
 
 if __name__ == "__main__":
