@@ -107,14 +107,16 @@ void fit_connections_to_descriptors(tcs::server_config& config, rlim_t open_file
 }
 
 int serve(tcs::server_config config) {
+  // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen).
+  std::signal(SIGHUP, SIG_IGN);
+  // A console whose reader is gone fails with EPIPE instead of killing the server.
+  std::signal(SIGPIPE, SIG_IGN);
   // The console goes through a writer thread: a stdout nobody reads cannot freeze the loop.
   // Whatever way serve() ends, the lines written so far get their chance to go out.
   tcs::log::write_in_background();
   struct console_drain {
     ~console_drain() { tcs::log::finish_background(console_drain_wait); }
   } drain_console_at_exit;
-  // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen).
-  std::signal(SIGHUP, SIG_IGN);
   fit_connections_to_descriptors(config, raise_open_file_limit());
   tcs::store::database db(config.db_path);
   if (config.demo) {
@@ -188,8 +190,6 @@ int serve(tcs::server_config config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Writes to a closed pipe or socket fail with EPIPE instead of killing the process.
-  std::signal(SIGPIPE, SIG_IGN);
   if (argc > 1 && tcs::admin::is_admin_command(argv[1]))
     return tcs::admin::run(std::vector<std::string>(argv + 1, argv + argc));
   if (argc > 1 && argv[1] == tcs::admin::bench_accounts_command)
