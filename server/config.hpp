@@ -19,15 +19,21 @@ struct server_config {
   std::size_t min_password_length = 8;  // OWASP ASVS 5: at least 8 characters
   std::size_t hash_threads = 2;         // Argon2id workers; each uses 64 MiB while hashing
 
-  // Connections beyond this are refused with a `busy` error instead of hanging.
+  // Connections beyond this are refused with a `busy` error instead of hanging. Lowered at
+  // start to what the process may open (RLIMIT_NOFILE) minus reserved_descriptors.
   std::size_t max_connections = 20000;
+  // Memory that unfinished requests (frames still arriving) may hold across all connections;
+  // beyond it the connections holding the most are closed (server/net/input_budget.hpp).
+  // 512 frames of the maximum size: legitimate requests are small and complete at once.
+  std::size_t max_input_bytes = 32 << 20;
   // A peer that stops reading is disconnected once this much is queued for it, so one slow
   // reader cannot grow the server's memory without bound.
   std::size_t max_outbound_bytes = 1 << 20;
   // A connection must log in within this time (seconds), or it is closed.
   std::int64_t login_timeout_s = 30;
-  // A logged-in peer silent for this long gets a `heartbeat` event; silent for twice as long,
-  // it is taken for a half-open connection (peer gone without a FIN) and closed.
+  // A logged-in peer silent for this long gets a `heartbeat` event; silent as long again
+  // after it, it is taken for a half-open connection (peer gone without a FIN) and closed.
+  // Any input after the heartbeat answers it.
   std::int64_t idle_timeout_s = 60;
   // Malformed or out-of-order messages one connection may send before it is closed: a
   // buggy client gets many clear answers, a fuzzer or an attacker not unlimited ones.

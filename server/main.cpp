@@ -7,6 +7,7 @@
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/log/console.hpp"
+#include "server/net/input_budget.hpp"
 #include "server/net/listener.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
@@ -16,18 +17,35 @@
 #include <boost/asio.hpp>
 #include <boost/program_options.hpp>
 
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 namespace {
 
 namespace asio = boost::asio;
 namespace po = boost::program_options;
 
-// How long a graceful shutdown waits for peers to drain before closing them anyway.
-constexpr auto shutdown_grace = std::chrono::seconds(2);
+// How long a graceful shutdown waits for the requests in flight to be answered and for the
+// peers to drain before closing them anyway. An answer may wait for a WAL sync, which takes
+// seconds on a disk busy with other work; usually every peer is gone within milliseconds.
+constexpr auto shutdown_grace = std::chrono::seconds(5);
+// How long the end of the server waits for its console lines to be written (a reader that
+// does not read them does not keep the process alive).
+constexpr auto console_drain_wait = std::chrono::seconds(1);
+// Descriptors kept out of --max-connections: standard streams (3); the loop's epoll, eventfd
+// and timerfd, the signal pipe and the listener (6); the database's two connections with
+// their WAL and shared-memory files (6) and the sync's WAL descriptor (1); the spare and the
+// connection being refused (2); SQLite's temporary files and headroom for the rest.
+constexpr std::size_t reserved_descriptors = 64;
+// Below this many connections the server would be of no use: refuse to start instead.
+constexpr std::size_t min_connections = 16;
 
 std::int64_t unix_now() {
   using namespace std::chrono;
@@ -35,18 +53,71 @@ std::int64_t unix_now() {
 }
 
 // Each connection is a descriptor: lift the soft limit to the hard one so the server can hold
-// thousands of sessions without the operator tuning ulimit first.
-void raise_open_file_limit() {
+// thousands of sessions without the operator tuning ulimit first. Returns the soft limit.
+rlim_t raise_open_file_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
-    return;
-  limit.rlim_cur = limit.rlim_max;
-  if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
-    tcs::log::error("could not raise RLIMIT_NOFILE");
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    return RLIM_INFINITY;
+  if (limit.rlim_cur < limit.rlim_max) {
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+      tcs::log::error("could not raise RLIMIT_NOFILE");
+      return before;
+    }
+  }
+  return limit.rlim_cur;
 }
 
-int serve(const tcs::server_config& config) {
-  raise_open_file_limit();
+// The hashing threads run at idle priority (password_pool.cpp): on a busy machine a hash in
+// progress gets the CPU only when nothing else wants it. A shutdown waits for the hashes in
+// progress (they cannot be interrupted), so it gives those threads normal priority back: they
+// finish in their CPU time (tens of milliseconds), not whenever the machine is idle. Best
+// effort: an unprivileged process may not be allowed to (RLIMIT_NICE), and then waits.
+void hurry_idle_threads() {
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    const pid_t tid = static_cast<pid_t>(std::atoi(task.path().filename().c_str()));
+    if (tid > 0 && sched_getscheduler(tid) == SCHED_IDLE) {
+      sched_param normal{};
+      (void)sched_setscheduler(tid, SCHED_OTHER, &normal);
+    }
+  }
+}
+
+// No more connections than the process can open descriptors for, minus the reserve: beyond
+// it, a new client gets `busy` instead of hanging unaccepted, and the database always has
+// the descriptors it needs.
+void fit_connections_to_descriptors(tcs::server_config& config, rlim_t open_files) {
+  if (open_files == RLIM_INFINITY)
+    return;
+  if (open_files < reserved_descriptors + min_connections)
+    throw std::runtime_error("the process may open only " + std::to_string(open_files) +
+                             " files (RLIMIT_NOFILE); at least " +
+                             std::to_string(reserved_descriptors + min_connections) +
+                             " are needed");
+  const std::size_t fit = open_files - reserved_descriptors;
+  if (config.max_connections <= fit)
+    return;
+  tcs::log::error("--max-connections " + std::to_string(config.max_connections) + " lowered to " +
+                  std::to_string(fit) + ": the process may open " + std::to_string(open_files) +
+                  " files (RLIMIT_NOFILE) and keeps " + std::to_string(reserved_descriptors) +
+                  " for the database and itself");
+  config.max_connections = fit;
+}
+
+int serve(tcs::server_config config) {
+  // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen).
+  std::signal(SIGHUP, SIG_IGN);
+  // A console whose reader is gone fails with EPIPE instead of killing the server.
+  std::signal(SIGPIPE, SIG_IGN);
+  // The console goes through a writer thread: a stdout nobody reads cannot freeze the loop.
+  // Whatever way serve() ends, the lines written so far get their chance to go out.
+  tcs::log::write_in_background();
+  struct console_drain {
+    ~console_drain() { tcs::log::finish_background(console_drain_wait); }
+  } drain_console_at_exit;
+  fit_connections_to_descriptors(config, raise_open_file_limit());
   tcs::store::database db(config.db_path);
   if (config.demo) {
     if (db.is_empty()) {
@@ -58,6 +129,7 @@ int serve(const tcs::server_config& config) {
     }
   }
 
+  tcs::net::input_budget input_memory(config.max_input_bytes);
   asio::io_context ctx{1};  // one thread runs the loop; the hint lets Asio skip locking
   tcs::security::password_pool passwords(config.hash_threads);
   tcs::server_state state(config, db, passwords);
@@ -71,10 +143,11 @@ int serve(const tcs::server_config& config) {
   acceptor.listen(asio::socket_base::max_listen_connections);
   tcs::log::console("Escuchando en " + config.host + ":" + std::to_string(config.port) + ".");
 
-  asio::co_spawn(ctx, tcs::net::accept_loop(acceptor, state, commands), [](std::exception_ptr e) {
-    if (e)
-      std::rethrow_exception(e);  // a dead listener must stop the server
-  });
+  asio::co_spawn(ctx, tcs::net::accept_loop(acceptor, state, commands, input_memory),
+                 [](std::exception_ptr e) {
+                   if (e)
+                     std::rethrow_exception(e);  // a dead listener must stop the server
+                 });
   // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
   tcs::account_watch disabled_accounts(ctx.get_executor(), state);
   disabled_accounts.start();
@@ -88,6 +161,10 @@ int serve(const tcs::server_config& config) {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     disabled_accounts.stop();
+    // Logins still queued for hashing are answered at once instead of hashed: the exit must
+    // not wait for them. The requests running are answered, then each peer gets `shutdown`.
+    passwords.drop_queued();
+    hurry_idle_threads();
     state.shut_down("El servidor se está apagando. ¡Hasta pronto!");
     grace.expires_after(shutdown_grace);
     grace.async_wait([&](const boost::system::error_code& timer_ec) {
@@ -129,10 +206,11 @@ int main(int argc, char** argv) {
       ("demo", po::bool_switch(&config.demo), "load demo customers, executives and catalogue into an empty database")
       ("min-password-length", po::value(&config.min_password_length)->default_value(config.min_password_length), "minimum length of a new customer password")
       ("hash-threads", po::value(&config.hash_threads)->default_value(config.hash_threads), "threads that hash and verify passwords (Argon2id)")
-      ("max-connections", po::value(&config.max_connections)->default_value(config.max_connections), "connections beyond this are refused")
+      ("max-connections", po::value(&config.max_connections)->default_value(config.max_connections), "connections beyond this are refused with busy (lowered to the open-files limit minus 64)")
+      ("max-input-bytes", po::value(&config.max_input_bytes)->default_value(config.max_input_bytes), "memory unfinished requests may hold across all connections; beyond it the connections holding the most are closed")
       ("max-outbound-bytes", po::value(&config.max_outbound_bytes)->default_value(config.max_outbound_bytes), "bytes queued for a peer before it is disconnected as a slow reader")
       ("login-timeout", po::value(&config.login_timeout_s)->default_value(config.login_timeout_s), "seconds a connection may stay without logging in")
-      ("idle-timeout", po::value(&config.idle_timeout_s)->default_value(config.idle_timeout_s), "seconds of silence before a heartbeat; twice that and the peer is dropped")
+      ("idle-timeout", po::value(&config.idle_timeout_s)->default_value(config.idle_timeout_s), "seconds of silence before a heartbeat; silent as long again after it and the peer is dropped")
       ("max-protocol-errors", po::value(&config.max_protocol_errors)->default_value(config.max_protocol_errors), "malformed messages one connection may send before it is closed")
       ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before further attempts are slowed down")
       ("login-lock-after", po::value(&config.throttle.lock_after)->default_value(config.throttle.lock_after), "failed logins of one account (within the window) that lock it")

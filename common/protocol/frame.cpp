@@ -35,7 +35,30 @@ void frame_decoder::feed(const char* data, std::size_t size) {
     buffer_.erase(0, read_pos_);
     read_pos_ = 0;
   }
+  // A frame that arrives in pieces gets a buffer of its own size at once: grown by doubling,
+  // a 64 KiB frame would take 128 KiB.
+  const std::size_t pending = pending_bytes();
+  if (pending + size >= frame_header_bytes) {
+    unsigned char h[frame_header_bytes];
+    for (std::size_t i = 0; i < frame_header_bytes; ++i)
+      h[i] = static_cast<unsigned char>(i < pending ? buffer_[read_pos_ + i] : data[i - pending]);
+    const std::uint32_t n = (std::uint32_t{h[0]} << 24) | (std::uint32_t{h[1]} << 16) |
+                            (std::uint32_t{h[2]} << 8) | std::uint32_t{h[3]};
+    const std::size_t frame_end = read_pos_ + frame_header_bytes + n;
+    if (n <= max_frame_bytes && frame_end > buffer_.size() + size && frame_end > buffer_.capacity())
+      buffer_.reserve(frame_end);
+  }
   buffer_.append(data, size);
+}
+
+void frame_decoder::release_memory() {
+  if (read_pos_ == buffer_.size()) {
+    std::string().swap(buffer_);
+  } else {
+    buffer_.erase(0, read_pos_);
+    buffer_.shrink_to_fit();
+  }
+  read_pos_ = 0;
 }
 
 std::optional<frame_decoder::event> frame_decoder::next() {

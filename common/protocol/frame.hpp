@@ -42,6 +42,11 @@ class frame_decoder {
   std::size_t pending_bytes() const noexcept { return buffer_.size() - read_pos_; }
   bool failed() const noexcept { return failed_; }
 
+  // Heap bytes the decoder's buffer holds (what the server counts against its input budget).
+  std::size_t capacity() const noexcept { return buffer_.capacity(); }
+  // Gives back the buffer's memory beyond the bytes still pending (all of it when none is).
+  void release_memory();
+
  private:
   std::string buffer_;
   std::size_t read_pos_ = 0;

@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 
 namespace tcs {
 
@@ -31,6 +30,19 @@ group_commit::group_commit(store::database& db) : db_(db) {
   enabled_ = db_.enable_group_commit();
   if (!enabled_)
     return;
+  // Opened now, while descriptors are sure to be available (and kept for the process's life).
+  if (auto error = open_wal())
+    log::error("opening the WAL for syncs failed (tried again at the first sync): " + *error);
+  try {
+    checkpoint_db_ = std::make_unique<SQLite::Database>(db_.path(), SQLite::OPEN_READWRITE,
+                                                        checkpoint_busy_timeout_ms);
+    // A first read opens the connection's WAL and shared-memory files too.
+    (void)checkpoint_db_->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+  } catch (const std::exception& e) {
+    checkpoint_db_.reset();
+    log::error(std::string("opening the checkpoint connection failed (tried again later): ") +
+               e.what());
+  }
   synced_ = db_.durable_commits();
   all_synced_ = db_.commits();
   db_.on_first_deferred([this] {
@@ -52,6 +64,8 @@ group_commit::group_commit(store::database& db) : db_(db) {
 group_commit::~group_commit() {
   if (flush_timer_)
     flush_timer_->cancel();
+  if (retry_timer_)
+    retry_timer_->cancel();
   sync_thread_.join();
   checkpoint_thread_.join();
   if (enabled_) {
@@ -88,8 +102,6 @@ asio::awaitable<void> group_commit::make_durable() {
   start_sync();
   while (!w.done)
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  if (w.failed)
-    throw std::runtime_error("the database could not be synced to disk");
 }
 
 void group_commit::flush_deferred() {
@@ -127,18 +139,27 @@ void group_commit::sync_finished(std::optional<std::string> error, std::uint64_t
     synced_ = std::max(synced_, durable_target);
     all_synced_ = std::max(all_synced_, all_target);
   }
+  std::size_t unconfirmed = 0;
   for (waiter* w : waiters_) {
     if (w->target <= synced_) {
       w->done = true;
-    } else if (error && w->target <= durable_target) {
+    } else if (error && w->target <= durable_target && ++w->failures >= sync_attempts) {
+      // Committed all the same: answered as done, never as failed (see the header).
       w->done = true;
-      w->failed = true;
+      ++unconfirmed;
     }
     if (w->done)
       w->timer->cancel();
   }
+  if (unconfirmed > 0)
+    log::error(std::to_string(unconfirmed) +
+               " committed requests answered without a confirmed "
+               "sync to disk after " +
+               std::to_string(sync_attempts) + " failed attempts");
   std::erase_if(waiters_, [](const waiter* w) { return w->done; });
-  if (!waiters_.empty())
+  if (!waiters_.empty() && error)
+    schedule_retry();
+  else if (!waiters_.empty())
     start_sync();
   else if (db_.commits() > all_synced_ || db_.has_deferred())
     schedule_lazy_sync();
@@ -155,6 +176,20 @@ void group_commit::schedule_lazy_sync() {
   lazy_timer_->async_wait([this](const boost::system::error_code& ec) {
     lazy_armed_ = false;
     if (!ec && (db_.commits() > all_synced_ || db_.has_deferred()))
+      start_sync();
+  });
+}
+
+void group_commit::schedule_retry() {
+  if (retry_armed_ || !ex_)
+    return;
+  if (!retry_timer_)
+    retry_timer_ = std::make_unique<asio::steady_timer>(*ex_);
+  retry_armed_ = true;
+  retry_timer_->expires_after(sync_retry_delay);
+  retry_timer_->async_wait([this](const boost::system::error_code& ec) {
+    retry_armed_ = false;
+    if (!ec && !waiters_.empty())
       start_sync();
   });
 }
@@ -186,7 +221,7 @@ void group_commit::maybe_checkpoint() {
   });
 }
 
-std::optional<std::string> group_commit::sync_wal() {
+std::optional<std::string> group_commit::open_wal() {
   const std::string path = db_.wal_path();
   struct stat by_path {};
   if (::stat(path.c_str(), &by_path) != 0)
@@ -194,14 +229,26 @@ std::optional<std::string> group_commit::sync_wal() {
   struct stat by_fd {};
   if (wal_fd_ >= 0 && (::fstat(wal_fd_, &by_fd) != 0 || by_fd.st_ino != by_path.st_ino ||
                        by_fd.st_dev != by_path.st_dev)) {
-    ::close(wal_fd_);  // the WAL was replaced: sync the current one
-    wal_fd_ = -1;
+    // The WAL was replaced (SQLite does that only when every connection closed, so hardly
+    // ever here): open the new one first, and keep the old descriptor if that fails.
+    const int fresh = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fresh < 0)
+      return "open " + path + ": " + std::strerror(errno);
+    ::close(wal_fd_);
+    wal_fd_ = fresh;
   }
   if (wal_fd_ < 0) {
     wal_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (wal_fd_ < 0)
       return "open " + path + ": " + std::strerror(errno);
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> group_commit::sync_wal() {
+  const std::string path = db_.wal_path();
+  if (auto error = open_wal())
+    return error;
   // On Linux an fdatasync through any descriptor flushes every dirty page of the file,
   // including those SQLite wrote through its own descriptor.
   if (::fdatasync(wal_fd_) != 0)

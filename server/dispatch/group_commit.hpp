@@ -12,6 +12,13 @@
 // thread checkpoints the WAL into the database file (SQLite's own checkpoint would fsync on the
 // loop).
 //
+// What the syncs need is opened once, at start (the WAL file's descriptor, the checkpoint
+// connection), so a process that later runs out of descriptors still syncs. A sync that fails
+// is retried (sync_attempts, sync_retry_delay); if it keeps failing, the requests waiting for
+// it are answered as done all the same, with an `[ERROR]` line: their operations are
+// committed, and every reader sees them (they survive a killed server, only a power cut is not
+// known to be survived). Reporting them as failed would make a customer who retries buy twice.
+//
 // For an in-memory database (unit tests) it is disabled: commits are synchronous as before
 // and every function returns at once. Used on the loop thread only.
 #pragma once
@@ -42,6 +49,10 @@ class group_commit {
   // The WAL is checkpointed into the database file at most this often (on its own thread):
   // often enough that it stays far below the backstop checkpoint on the loop (40 MB).
   static constexpr auto checkpoint_interval = std::chrono::milliseconds(250);
+  // A failed WAL sync is tried this many times in all, this long apart, before the requests
+  // waiting for it are answered without a confirmed sync (about a second: a client's patience).
+  static constexpr int sync_attempts = 5;
+  static constexpr auto sync_retry_delay = std::chrono::milliseconds(200);
 
   explicit group_commit(store::database& db);
   // Writes the deferred appends, syncs the WAL once more and joins the threads.
@@ -63,8 +74,8 @@ class group_commit {
   bool must_wait(std::uint64_t mark) const noexcept {
     return enabled_ && db_.durable_commits() != mark && synced_ < db_.durable_commits();
   }
-  // Returns once every commit made before the call is on disk. Throws std::runtime_error if
-  // the WAL could not be synced (the caller answers `internal`).
+  // Returns once every commit made before the call is on disk, or once the sync failed
+  // sync_attempts times (logged; the commits are done all the same). Never throws.
   boost::asio::awaitable<void> make_durable();
 
  private:
@@ -72,13 +83,16 @@ class group_commit {
     std::uint64_t target = 0;
     boost::asio::steady_timer* timer = nullptr;
     bool done = false;
-    bool failed = false;
+    int failures = 0;  // syncs covering this target that failed
   };
 
   void start_sync();
   void sync_finished(std::optional<std::string> error, std::uint64_t durable_target,
                      std::uint64_t all_target);
   void schedule_lazy_sync();
+  void schedule_retry();
+  // Opens what the syncs need (at start; again only if the WAL file was replaced).
+  std::optional<std::string> open_wal();
   void flush_deferred();
   void maybe_checkpoint();
   // On the sync thread: fdatasync of the WAL file. An error text, or nullopt when synced.
@@ -95,6 +109,8 @@ class group_commit {
   std::vector<waiter*> waiters_;
   std::unique_ptr<boost::asio::steady_timer> lazy_timer_;
   bool lazy_armed_ = false;
+  std::unique_ptr<boost::asio::steady_timer> retry_timer_;
+  bool retry_armed_ = false;
   bool checkpointing_ = false;
   std::chrono::steady_clock::time_point last_checkpoint_{};
 

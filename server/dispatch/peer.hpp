@@ -28,6 +28,13 @@ class peer {
 
   virtual bool is_open() const = 0;
 
+  // The server is stopping: read no further requests, answer the one running (if any), then
+  // send `farewell` (the shutdown event) and close after the flush. Idempotent.
+  virtual void shut_down(std::shared_ptr<const std::string> farewell) {
+    deliver(std::move(farewell));
+    close_after_flush();
+  }
+
   std::uint64_t id = 0;        // unique for the life of the process
   std::string remote_address;  // "127.0.0.1:51234", for logs
   bool greeted = false;        // the hello exchange is done

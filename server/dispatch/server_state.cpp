@@ -125,10 +125,8 @@ void server_state::shut_down(std::string_view reason) {
   json::object ev = make_event("shutdown");
   ev["message"] = reason;
   auto frame = std::make_shared<const std::string>(encode_message(ev));
-  for (auto& p : snapshot()) {
-    p->deliver(frame);
-    p->close_after_flush();
-  }
+  for (auto& p : snapshot())
+    p->shut_down(frame);
 }
 
 }  // namespace tcs

@@ -84,8 +84,8 @@ class server_state {
   static void send(peer& p, const json::object& message,
                    std::span<const encoded_member> extra = {});
 
-  // Stop accepting is the listener's job; this tells every peer and closes them after their
-  // queues drain.
+  // Stop accepting is the listener's job; this tells every peer to read no more requests,
+  // answer the one it is running, send the `shutdown` event and close after its queue drains.
   void shut_down(std::string_view reason);
   bool shutting_down() const noexcept { return shutting_down_; }
   // Runs `done` once no peer is left (at once if none is). For the end of a shutdown.

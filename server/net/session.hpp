@@ -11,6 +11,11 @@
 // does I/O) and the watchdog a timer with a handler. Requests of one session still run one at
 // a time and in order, and nothing is read while one runs.
 //
+// The input buffer counts against the loop's input budget (input_budget.hpp) while it holds
+// an unfinished large frame, and is given back once the requests in it ran. On shutdown a
+// session reads nothing more: the request running (if any) is finished and answered, then
+// the `shutdown` event is sent and the connection closed.
+//
 // Generic over its stream so TLS can be added by instantiating it with an ssl::stream.
 #pragma once
 
@@ -19,6 +24,7 @@
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/log/console.hpp"
+#include "server/net/input_budget.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -49,14 +55,17 @@ inline constexpr std::size_t outbox_slots_kept = 8;
 char* shared_read_buffer();
 
 template <class Stream>
-class session final : public peer, public std::enable_shared_from_this<session<Stream>> {
+class session final : public peer,
+                      public input_budget::holder,
+                      public std::enable_shared_from_this<session<Stream>> {
  public:
   using clock = std::chrono::steady_clock;
 
-  session(Stream stream, server_state& state, const dispatcher& commands)
+  session(Stream stream, server_state& state, const dispatcher& commands, input_budget& budget)
       : stream_(std::move(stream)),
         state_(state),
         commands_(commands),
+        budget_(budget),
         watchdog_(stream_.get_executor()) {}
 
   void start() {
@@ -92,6 +101,16 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     schedule_write();
   }
 
+  // Reads nothing more; the request running, if any, is answered before the farewell.
+  void shut_down(std::shared_ptr<const std::string> farewell) override {
+    if (stopped_ || closing_ || shutting_down_)
+      return;
+    shutting_down_ = true;
+    farewell_ = std::move(farewell);
+    if (!running_)
+      say_farewell();
+  }
+
   void stop() override {
     if (stopped_)
       return;
@@ -104,10 +123,21 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     outbox_head_ = 0;
     head_written_ = 0;
     outbox_bytes_ = 0;
+    decoder_ = frame_decoder{};  // the session object may outlive its socket for a while
+    budget_.update(*this, 0);
     state_.leave(*this);
   }
 
   bool is_open() const override { return !stopped_; }
+
+  // Over the input budget and among the sessions holding the most: closed.
+  void evict() override {
+    if (budget_.evicted() <= 1)  // one line per burst; the listener logs the count
+      log::error("closing " + remote_address + ": unfinished requests over the input budget (" +
+                 std::to_string(budget_.total()) + " of " + std::to_string(budget_.limit()) +
+                 " bytes held)");
+    stop();
+  }
 
  private:
   // --- Reader -------------------------------------------------------------------------------
@@ -115,7 +145,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   // A pending read with a small buffer of the session's own: unlike a wait for readability,
   // Asio starts it without an epoll_ctl call, and a request or a chat line fits in it.
   void wait_for_input() {
-    if (stopped_ || closing_)
+    if (stopped_ || closing_ || shutting_down_)
       return;
     stream_.async_read_some(asio::buffer(inbox_), [self = this->shared_from_this()](
                                                       const boost::system::error_code& ec,
@@ -127,6 +157,8 @@ class session final : public peer, public std::enable_shared_from_this<session<S
       reader_ended();  // end of stream or reset: a normal ending
       return;
     }
+    if (shutting_down_)
+      return;  // input that arrived after the shutdown began is not read
     last_input_ = clock::now();
     decoder_.feed(inbox_.data(), n);
     if (n == inbox_.size()) {
@@ -139,6 +171,9 @@ class session final : public peer, public std::enable_shared_from_this<session<S
       if (!more_ec)
         decoder_.feed(buffer, more);
     }
+    if (!count_input_memory())
+      return;  // evicted: this session held the most of an input budget gone over its limit
+    running_ = true;
     auto self = this->shared_from_this();
     asio::co_spawn(
         stream_.get_executor(), [self] { return self->run_requests(); },
@@ -147,7 +182,7 @@ class session final : public peer, public std::enable_shared_from_this<session<S
 
   // Runs every complete frame received, in order, then waits for more input.
   asio::awaitable<void> run_requests() {
-    while (!stopped_ && !closing_) {
+    while (!stopped_ && !closing_ && !shutting_down_) {
       auto ev = decoder_.next();
       if (!ev)
         break;
@@ -171,13 +206,34 @@ class session final : public peer, public std::enable_shared_from_this<session<S
       if (out.protocol_error)
         count_protocol_error();
     }
+    running_ = false;
     if (stopped_)
       co_return;
+    if (decoder_.capacity() > input_kept_bytes)
+      decoder_.release_memory();  // a large request ran: give its buffer back
+    if (!count_input_memory())
+      co_return;
+    if (shutting_down_ && !closing_) {
+      say_farewell();
+      co_return;
+    }
     if (closing_) {
       reader_ended();
       co_return;
     }
     wait_for_input();
+  }
+
+  // Reports the input buffer to the budget. False when that evicted this session.
+  bool count_input_memory() {
+    const std::size_t held = decoder_.capacity();
+    return budget_.update(*this, held > input_kept_bytes ? held : 0);
+  }
+
+  void say_farewell() {
+    if (farewell_)
+      deliver(std::move(farewell_));
+    close_after_flush();
   }
 
   // The reader stops for good: after a closing flush the writer ends the session; otherwise
@@ -261,7 +317,9 @@ class session final : public peer, public std::enable_shared_from_this<session<S
 
   // One timer per session enforces both time limits: log in within login_timeout_s, and once
   // logged in, answer a heartbeat within idle_timeout_s of it. Called at start, at login and
-  // whenever the timer fires; computes the next deadline from the latest input.
+  // whenever the timer fires; computes the next deadline from the latest input. Any input
+  // received after the heartbeat was sent answers it, however late the timer fires: the
+  // deadlines are measured from the input and from the heartbeat, never from the timer.
   void arm_watchdog() {
     if (stopped_ || closing_)
       return;
@@ -272,9 +330,9 @@ class session final : public peer, public std::enable_shared_from_this<session<S
     if (who == role::guest) {
       deadline = started_ + login_limit;
     } else {
-      if (last_input_ + idle_limit > now)
-        heartbeat_sent_ = false;
-      deadline = last_input_ + (heartbeat_sent_ ? 2 * idle_limit : idle_limit);
+      if (heartbeat_sent_ && last_input_ >= heartbeat_at_)
+        heartbeat_sent_ = false;  // answered
+      deadline = heartbeat_sent_ ? heartbeat_at_ + idle_limit : last_input_ + idle_limit;
     }
     if (now >= deadline) {
       if (who == role::guest) {
@@ -282,12 +340,17 @@ class session final : public peer, public std::enable_shared_from_this<session<S
         ev["message"] = "Tiempo de autenticación agotado.";
         state_.send(*this, ev);
         close_after_flush();
+      } else if (heartbeat_sent_ && running_) {
+        // Its input is not read while its request runs: the answer may be waiting unread.
+        heartbeat_at_ = now;
+        arm_watchdog();
       } else if (heartbeat_sent_) {
         log::error("closing " + remote_address + " (" + name + "): no answer to heartbeat");
         stop();
       } else {
         state_.send(*this, make_event("heartbeat"));
         heartbeat_sent_ = true;
+        heartbeat_at_ = now;
         arm_watchdog();
       }
       return;
@@ -324,9 +387,11 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   Stream stream_;
   server_state& state_;
   const dispatcher& commands_;
+  input_budget& budget_;
   asio::steady_timer watchdog_;  // login and idle deadlines
   const clock::time_point started_ = clock::now();
   clock::time_point last_input_ = started_;
+  clock::time_point heartbeat_at_{};  // when the unanswered heartbeat was sent
   std::size_t protocol_errors_ = 0;
   // Frames [outbox_head_, end) wait to be written; a vector, not a deque, so an empty outbox
   // holds no memory.
@@ -340,6 +405,9 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   bool closing_ = false;
   bool writing_ = false;  // a write is in flight or posted
   bool heartbeat_sent_ = false;
+  bool running_ = false;                         // run_requests() is on; nothing is read meanwhile
+  bool shutting_down_ = false;                   // the server is stopping: read nothing more
+  std::shared_ptr<const std::string> farewell_;  // the shutdown event, once nothing runs
 };
 
 }  // namespace tcs::net

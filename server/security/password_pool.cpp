@@ -10,7 +10,9 @@
 
 #include <sched.h>
 
+#include <atomic>
 #include <exception>
+#include <stdexcept>
 #include <type_traits>
 
 namespace tcs::security {
@@ -24,6 +26,9 @@ password_pool::~password_pool() {
 namespace {
 
 namespace asio = boost::asio;
+
+// Set by drop_queued(): jobs that start after it throw instead of hashing.
+std::atomic<bool> dropping_queued_jobs = false;
 
 // The hashing threads run at idle priority (SCHED_IDLE): on a busy machine the loop thread
 // preempts them at once, so a burst of logins (each Argon2id hash is tens of milliseconds of
@@ -51,6 +56,8 @@ auto run_on(asio::thread_pool& pool, Fn fn) {
           R value{};
           lower_own_priority();
           try {
+            if (dropping_queued_jobs)
+              throw std::runtime_error("password hashing dropped: the server is stopping");
             value = job();
           } catch (...) {
             error = std::current_exception();
@@ -75,6 +82,10 @@ asio::awaitable<bool> password_pool::verify(std::string hash, std::string passwo
 
 asio::awaitable<std::string> password_pool::hash(std::string password) {
   return run_on(pool_, [p = std::move(password)] { return hash_password(p); });
+}
+
+void password_pool::drop_queued() noexcept {
+  dropping_queued_jobs = true;
 }
 
 void password_pool::stop() {

@@ -28,6 +28,11 @@ class password_pool {
   // Waits for running jobs and joins the workers. Idempotent.
   void stop();
 
+  // For a shutdown: jobs not started yet complete at once with an exception instead of
+  // hashing, so the server's exit does not wait for a queue of logins; running jobs finish.
+  // Process-wide (the server has one pool), so the job wrapper keeps its shape.
+  void drop_queued() noexcept;
+
  private:
   boost::asio::thread_pool pool_;
 };
