@@ -23,6 +23,8 @@
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 
+#include <poll.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -108,6 +110,16 @@ class session final : public peer, public std::enable_shared_from_this<session<S
   }
 
   bool is_open() const override { return !stopped_; }
+
+  // No read is pending while a request runs, so ask the kernel: POLLRDHUP once the peer has
+  // closed its side (a client that half-closes and waits for the reply counts as gone), POLLHUP
+  // or POLLERR after a reset. A zero-timeout poll(): it never blocks.
+  bool hung_up() override {
+    if (stopped_)
+      return true;
+    pollfd p{stream_.lowest_layer().native_handle(), POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+  }
 
  private:
   // --- Reader -------------------------------------------------------------------------------
