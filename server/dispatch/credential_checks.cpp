@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace tcs::credentials {
@@ -20,6 +21,9 @@ std::string host_of(std::string_view remote) {
 }
 
 namespace {
+
+// How often an attempt waiting for its turn looks whether its peer is still there.
+constexpr auto wait_slice = std::chrono::milliseconds(250);
 
 failure too_long(std::string_view field, std::size_t max) {
   return failure{errc::invalid_field, "El campo \"" + std::string(field) +
@@ -71,9 +75,12 @@ boost::asio::awaitable<result<void>> admit(request_context& ctx, std::string_vie
                  " se espacian.");
   if (turn.slowed_address)
     log::console("Intentos fallidos: los accesos desde " + address + " se espacian.");
-  if (turn.wait_ms > 0) {
-    boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor);
-    wait.expires_after(std::chrono::milliseconds(turn.wait_ms));
+  // The wait is cut into slices so that a peer that hangs up or is stopped (shutdown) while
+  // waiting frees its coroutine soon, instead of holding the loop open until its turn.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(turn.wait_ms);
+  boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor);
+  while (!ctx.caller->hung_up() && std::chrono::steady_clock::now() < until) {
+    wait.expires_at(std::min(until, std::chrono::steady_clock::now() + wait_slice));
     co_await wait.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
   }
   if (ctx.caller->hung_up())
