@@ -154,6 +154,8 @@ int main(int argc, char** argv) {
       throw po::error("--hash-threads must be at least 1");
     if (config.min_password_length == 0)
       throw po::error("--min-password-length must be at least 1");
+    if (config.hash_queue.max_per_source == 0)
+      throw po::error("--hash-queue-per-address must be at least 1");
   } catch (const po::error& e) {
     std::cerr << "tcs-server: " << e.what() << "\n(see tcs-server --help)\n";
     return 2;

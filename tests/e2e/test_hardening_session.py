@@ -3,6 +3,7 @@ wrong current passwords in password.change are counted and slowed like failed lo
 executives never see a customer's network address (details, :history).
 """
 import socket
+import threading
 
 from tcs_e2e import (CUSTOMER_PASSWORD, EXECUTIVES, EXEC_PASSWORD, TIMEOUT, RawClient, Server,
                      check, run, totp)
@@ -26,21 +27,46 @@ def error_code(reply):
 
 
 def password_change_throttled():
-    """Wrong current passwords in password.change count like failed logins: after the free
-    ones they are spaced out and then refused, and the right one is refused during the delay."""
+    """Wrong current passwords in password.change count like failed logins of the account: 4
+    wrong guesses (3 free + 1), then 4 simultaneous logins for the same account from the same
+    address get turns 1, 3, 7 and 15 s away, so the last is refused (it would not be if the
+    guesses had not counted); and the right current password is then refused too."""
     with Server() as server:
         ana = RawClient(server.port)
         ana.hello()
         check(ana.login_customer()["ok"], "login")
+        for _ in range(4):
+            reply = ana.request("password.change", current="no-es-esta", new="otra-clave-9",
+                                confirm="otra-clave-9")
+            check(error_code(reply) == "bad_credentials", "wrong current password: %r" % reply)
+
         codes = []
-        while len(codes) < 12 and "too_many_attempts" not in codes:
-            codes.append(error_code(ana.request("password.change", current="no-es-esta",
-                                                new="otra-clave-9", confirm="otra-clave-9")))
-        print("measured: password.change guesses before too_many_attempts: %d" % len(codes))
-        check("too_many_attempts" in codes, "guesses must be throttled: %r" % codes)
-        check(codes.count("bad_credentials") <= 8, "3 free + 5 turns at most: %r" % codes)
+        lock = threading.Lock()
+        refused = threading.Event()
+        others = [RawClient(server.port) for _ in range(4)]
+        for c in others:
+            c.hello()
+
+        def login(c):
+            code = error_code(c.login_customer(password="adivinanza"))
+            with lock:
+                codes.append(code)
+            if code != "bad_credentials":
+                refused.set()
+
+        threads = [threading.Thread(target=login, args=(c,)) for c in others]
+        for t in threads:
+            t.start()
+        refused.wait(timeout=60)
         reply = ana.request("password.change", current=CUSTOMER_PASSWORD, new="otra-clave-9",
                             confirm="otra-clave-9")
+        for c in others:  # the rest wait for their turns: hang up on them
+            c.sock.shutdown(socket.SHUT_RDWR)
+        for t in threads:
+            t.join()
+        print("measured: after 4 wrong password.change guesses, 4 simultaneous logins got %r; "
+              "the right current password got %r" % (sorted(codes), error_code(reply) or "ok"))
+        check("too_many_attempts" in codes, "the guesses were not counted: %r" % codes)
         check(error_code(reply) == "too_many_attempts", "right password during the delay: %r"
               % reply)
         ana.close()
