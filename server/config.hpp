@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/protocol/limits.hpp"
+#include "server/security/pool_limits.hpp"
 #include "server/services/login_throttle.hpp"
 
 #include <cstddef>
@@ -38,8 +39,10 @@ struct server_config {
   // Malformed or out-of-order messages one connection may send before it is closed: a
   // buggy client gets many clear answers, a fuzzer or an attacker not unlimited ones.
   std::size_t max_protocol_errors = 50;
-  // Failed-login slow-down and lock-out (see services/login_throttle.hpp for the defaults).
+  // Failed-login growing delays, never a lock-out (see services/login_throttle.hpp).
   services::throttle_policy throttle;
+  // The password-hashing queue: waiting jobs in all and per client address (pool_limits.hpp).
+  security::pool_limits hash_queue;
 };
 
 }  // namespace tcs

@@ -131,7 +131,7 @@ int serve(tcs::server_config config) {
 
   tcs::net::input_budget input_memory(config.max_input_bytes);
   asio::io_context ctx{1};  // one thread runs the loop; the hint lets Asio skip locking
-  tcs::security::password_pool passwords(config.hash_threads);
+  tcs::security::password_pool passwords(config.hash_threads, config.hash_queue);
   tcs::server_state state(config, db, passwords);
   const tcs::dispatcher commands(tcs::all_commands());
 
@@ -212,10 +212,12 @@ int main(int argc, char** argv) {
       ("login-timeout", po::value(&config.login_timeout_s)->default_value(config.login_timeout_s), "seconds a connection may stay without logging in")
       ("idle-timeout", po::value(&config.idle_timeout_s)->default_value(config.idle_timeout_s), "seconds of silence before a heartbeat; silent as long again after it and the peer is dropped")
       ("max-protocol-errors", po::value(&config.max_protocol_errors)->default_value(config.max_protocol_errors), "malformed messages one connection may send before it is closed")
-      ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before further attempts are slowed down")
-      ("login-lock-after", po::value(&config.throttle.lock_after)->default_value(config.throttle.lock_after), "failed logins of one account (within the window) that lock it")
-      ("address-lock-after", po::value(&config.throttle.address_lock_after)->default_value(config.throttle.address_lock_after), "failed logins from one address that lock the address")
-      ("login-lock-seconds", po::value(&config.throttle.lock_s)->default_value(config.throttle.lock_s), "how long a lock lasts (failures are counted over 15 minutes)");
+      ("hash-queue", po::value(&config.hash_queue.max_queued)->default_value(config.hash_queue.max_queued), "logins waiting for a hashing thread, in all; more get busy")
+      ("hash-queue-per-address", po::value(&config.hash_queue.max_per_source)->default_value(config.hash_queue.max_per_source), "logins waiting or hashing from one client address; more get busy")
+      ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before its next attempts are spaced out (1 s, doubling)")
+      ("address-slow-after", po::value(&config.throttle.address_slow_after)->default_value(config.throttle.address_slow_after), "failed logins from one address before its next attempts are spaced out")
+      ("login-max-delay", po::value<std::int64_t>()->default_value(config.throttle.max_delay_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_delay_ms = s * 1000; }), "seconds: the longest spacing between two attempts of a slowed account or address")
+      ("login-max-wait", po::value<std::int64_t>()->default_value(config.throttle.max_wait_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_wait_ms = s * 1000; }), "seconds a login may wait for its turn; a later turn is refused with too_many_attempts");
   // clang-format on
   try {
     po::variables_map vm;
@@ -230,6 +232,8 @@ int main(int argc, char** argv) {
       throw po::error("--hash-threads must be at least 1");
     if (config.min_password_length == 0)
       throw po::error("--min-password-length must be at least 1");
+    if (config.hash_queue.max_per_source == 0)
+      throw po::error("--hash-queue-per-address must be at least 1");
   } catch (const po::error& e) {
     std::cerr << "tcs-server: " << e.what() << "\n(see tcs-server --help)\n";
     return 2;

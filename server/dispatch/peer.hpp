@@ -34,6 +34,10 @@ class peer {
     deliver(std::move(farewell));
     close_after_flush();
   }
+  // Whether the other end is gone (closed or reset) even though nothing is read while a
+  // request runs: asked before spending a password hash on this peer. Peers without a
+  // socket only know what is_open() knows.
+  virtual bool hung_up() { return !is_open(); }
 
   std::uint64_t id = 0;        // unique for the life of the process
   std::string remote_address;  // "127.0.0.1:51234", for logs

@@ -9,6 +9,7 @@
 // describes a durable change.
 #include "server/dispatch/areas.hpp"
 #include "server/dispatch/pages.hpp"
+#include "server/dispatch/credential_checks.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/dispatch/views.hpp"
 #include "server/log/console.hpp"
@@ -110,19 +111,34 @@ awaitable<result<json::object>> change_password(request_context& ctx) {
       !ok)
     co_return report_refused(ctx, action, "", ok.error());
 
+  // Guessing the current password is a login attempt: capped, counted and slowed the same way
+  // (same keys: the account's email and the address), before any hash.
+  if (auto ok = credentials::check_sizes(ctx.caller->email, current); !ok)
+    co_return report_refused(ctx, action, "", ok.error());
+  const std::string key = store::ascii_lower(ctx.caller->email);
+  const std::string address = credentials::host_of(ctx.caller->remote_address);
+  if (auto admitted = co_await credentials::admit(ctx, key, address); !admitted) {
+    if (admitted.error().code == errc::internal)
+      co_return admitted.error();  // the peer is gone
+    co_return report_refused(ctx, action, "", admitted.error());
+  }
+
   auto account = server.accounts().customer_by_id(ctx.caller->account_id);
   if (!account)
     co_return report_refused(ctx, action, "", failure{errc::not_found, "La cuenta ya no existe."});
-  const bool current_ok = co_await server.passwords().verify(account->password_hash, current);
-  if (!ctx.caller->is_open())
-    co_return failure{errc::internal};  // nobody would read the reply: change nothing
-  if (!current_ok)
+  const auto checked = co_await server.passwords().verify(account->password_hash, current,
+                                                          credentials::hash_job(ctx, address));
+  if (auto not_run = credentials::not_run(*ctx.caller, checked.state))
+    co_return *not_run;
+  if (!checked.match)
     co_return report_refused(
         ctx, action, "", failure{errc::bad_credentials, "La contraseña actual no es correcta."});
+  server.throttle().record_success(key, address);
 
-  const std::string hash = co_await server.passwords().hash(new1);
-  if (!ctx.caller->is_open())
-    co_return failure{errc::internal};
+  const auto made = co_await server.passwords().hash(new1, credentials::hash_job(ctx, address));
+  if (auto not_run = credentials::not_run(*ctx.caller, made.state))
+    co_return *not_run;
+  const std::string& hash = made.hash;
   if (!server.accounts().set_customer_password(ctx.caller->account_id, hash))
     co_return report_refused(ctx, action, "", failure{errc::not_found, "La cuenta ya no existe."});
   report_done(ctx, action, "", "Cambio Clave Cliente " + ctx.caller->name + ".");

@@ -1,16 +1,13 @@
 // Session commands: hello (version handshake), login, logout and ping.
 #include "server/dispatch/areas.hpp"
+#include "server/dispatch/credential_checks.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/log/console.hpp"
 #include "server/security/passwords.hpp"
 #include "server/security/totp.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <chrono>
 #include <optional>
 
 namespace tcs {
@@ -69,40 +66,17 @@ std::optional<login_candidate> find_account(server_state& server, role r, std::s
                          a->totp_secret, a->last_totp_step, a->disabled};
 }
 
-// "127.0.0.1:51234" -> "127.0.0.1": throttling counts per source address, not per port.
-std::string host_of(std::string_view remote) {
-  auto colon = remote.rfind(':');
-  return std::string(colon == std::string_view::npos ? remote : remote.substr(0, colon));
-}
-
-failure locked_out(std::int64_t retry_after_s) {
-  const std::int64_t minutes = (retry_after_s + 59) / 60;
-  return failure{errc::too_many_attempts, "Demasiados intentos fallidos. Intente nuevamente en " +
-                                              std::to_string(minutes) +
-                                              (minutes == 1 ? " minuto." : " minutos.")};
-}
-
-// Counts a failed attempt, logs it (and any lock it causes) and answers bad_credentials.
+// A failed attempt (already counted when admitted): logged, stored, answered bad_credentials.
 failure refused_login(server_state& server, const peer& p, role r, std::string_view key,
-                      std::string_view address, const std::optional<login_candidate>& account) {
+                      const std::optional<login_candidate>& account) {
   const std::string_view role_name = r == role::customer ? "customer" : "executive";
-  const auto locks = server.throttle().record_failure(key, address, server.now());
-  const std::string who = clip_utf8(key, 80);
-  log::console("Acceso rechazado para " + who + " desde " + p.remote_address + ".");
+  log::console("Acceso rechazado para " + clip_utf8(key, 80) + " desde " + p.remote_address + ".");
   if (account) {
+    // The address is kept for the operator (console, database); executives never see it
+    // (views::activity leaves the detail of login entries out).
     server.activity().record(server.now(), role_name, account->id,
                              r == role::customer ? std::optional(account->id) : std::nullopt,
                              "login", p.remote_address, code_name(errc::bad_credentials));
-  }
-  if (locks.account || locks.address) {
-    const std::string what =
-        locks.account ? "la cuenta " + who : "la dirección " + std::string(address);
-    log::console("Bloqueo por intentos fallidos: " + what + " por " +
-                 std::to_string(server.throttle().policy().lock_s) + " s.");
-    server.activity().record(
-        server.now(), "system", std::nullopt,
-        account && r == role::customer ? std::optional(account->id) : std::nullopt, "login_lock",
-        what, code_name(errc::too_many_attempts));
   }
   return failure{errc::bad_credentials};
 }
@@ -113,49 +87,46 @@ awaitable<result<json::object>> login(request_context& ctx) {
   if (role_name != "customer" && role_name != "executive")
     co_return failure{errc::invalid_field, "El campo \"role\" debe ser customer o executive."};
   const role r = role_name == "customer" ? role::customer : role::executive;
-  const std::string key = store::ascii_lower(get_string(ctx.request, "email").value());
-  std::string password(get_string(ctx.request, "password").value());
-  std::string totp;
+  const std::string_view email = get_string(ctx.request, "email").value();
+  const std::string_view password = get_string(ctx.request, "password").value();
+  std::string_view totp;
   if (r == role::executive) {
     auto code = get_string(ctx.request, "totp");
     if (!code)
       co_return code.error();
     totp = *code;
   }
+  // Sizes are capped before anything else: an oversized field costs no hash and no count.
+  if (auto ok = credentials::check_sizes(email, password, totp); !ok)
+    co_return ok.error();
+  const std::string key = store::ascii_lower(email);
+  const std::string address = credentials::host_of(ctx.caller->remote_address);
 
-  // Locked accounts and addresses are refused before any work, even with the right password.
-  const std::string address = host_of(ctx.caller->remote_address);
-  const auto verdict = server.throttle().check(key, address, server.now());
-  if (verdict.locked)
-    co_return locked_out(verdict.retry_after_s);
-  if (verdict.delay_ms > 0) {
-    boost::asio::steady_timer slow_down(co_await boost::asio::this_coro::executor);
-    slow_down.expires_after(std::chrono::milliseconds(verdict.delay_ms));
-    co_await slow_down.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (!ctx.caller->is_open())
-      co_return failure{errc::internal};
-  }
+  // Counted now, before the hash, so attempts in flight count too; waits for its turn.
+  if (auto admitted = co_await credentials::admit(ctx, key, address); !admitted)
+    co_return admitted.error();
 
   auto account = find_account(server, r, key);
   // An unknown email costs one verification too, so timing does not reveal which exist.
   std::string hash = account ? account->password_hash : security::dummy_hash();
-  const bool password_ok = co_await server.passwords().verify(std::move(hash), std::move(password));
-  if (!ctx.caller->is_open())
-    co_return failure{errc::internal};
-  if (!account || !password_ok)
-    co_return refused_login(server, *ctx.caller, r, key, address, account);
+  const auto checked = co_await server.passwords().verify(std::move(hash), std::string(password),
+                                                          credentials::hash_job(ctx, address));
+  if (auto not_run = credentials::not_run(*ctx.caller, checked.state))
+    co_return *not_run;
+  if (!account || !checked.match)
+    co_return refused_login(server, *ctx.caller, r, key, account);
 
   if (r == role::executive) {
     // Re-read the last accepted step: another login may have used a code while we hashed.
     account = find_account(server, r, key);
     if (!account)
-      co_return refused_login(server, *ctx.caller, r, key, address, account);
+      co_return refused_login(server, *ctx.caller, r, key, account);
     auto step =
         security::verify_totp(account->totp_secret, totp, server.now(), account->last_totp_step);
     if (!step) {
       if (step.error().code == errc::internal)
         log::error("executive " + account->email + " has an unusable TOTP secret");
-      co_return refused_login(server, *ctx.caller, r, key, address, account);
+      co_return refused_login(server, *ctx.caller, r, key, account);
     }
     if (account->disabled)
       co_return failure{errc::account_disabled};
@@ -165,15 +136,16 @@ awaitable<result<json::object>> login(request_context& ctx) {
       co_return failure{errc::already_logged_in};
     // Spend the code only when the login goes through; atomic, so a replay cannot win a race.
     if (!server.accounts().advance_totp_step(account->id, *step))
-      co_return refused_login(server, *ctx.caller, r, key, address, account);
+      co_return refused_login(server, *ctx.caller, r, key, account);
   }
+  // The credentials were right: this attempt no longer counts as a failure.
+  server.throttle().record_success(key, address);
   if (account->disabled)
     co_return failure{errc::account_disabled};
   if (ctx.caller->who != role::guest)
     co_return failure{errc::already_authenticated};
   if (!server.log_in(*ctx.caller, r, account->id, account->name, account->email))
     co_return failure{errc::already_logged_in};
-  server.throttle().record_success(key);
   co_return login_reply(server, *ctx.caller);
 }
 

@@ -58,7 +58,9 @@ json::object activity(const store::activity_record& a) {
   json::object o;
   o["at"] = a.at;
   o["action"] = a.action;
-  o["detail"] = a.detail;
+  // A login entry's detail is the client's network address ("203.0.113.7:51234"): kept in the
+  // database and on the console for the operator, never shown to executives (privacy).
+  o["detail"] = a.action == store::login_action ? std::string() : a.detail;
   o["outcome"] = a.outcome;
   return o;
 }

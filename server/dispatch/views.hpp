@@ -20,7 +20,8 @@ json::object operation_summary(const store::operation_record& op);
 //                      timeline: [{state, at, actor}], executive (sales, optional)}
 json::object operation_details(const services::operation_details& d);
 
-// {at, action, detail, outcome}
+// {at, action, detail, outcome}, as executives see it: the detail of login entries (the
+// customer's IP address and port) is left out, as "".
 json::object activity(const store::activity_record& a);
 
 }  // namespace tcs::views

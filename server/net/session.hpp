@@ -29,6 +29,8 @@
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 
+#include <poll.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -137,6 +139,16 @@ class session final : public peer,
                  std::to_string(budget_.total()) + " of " + std::to_string(budget_.limit()) +
                  " bytes held)");
     stop();
+  }
+
+  // No read is pending while a request runs, so ask the kernel: POLLRDHUP once the peer has
+  // closed its side (a client that half-closes and waits for the reply counts as gone), POLLHUP
+  // or POLLERR after a reset. A zero-timeout poll(): it never blocks.
+  bool hung_up() override {
+    if (stopped_)
+      return true;
+    pollfd p{stream_.lowest_layer().native_handle(), POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
   }
 
  private:

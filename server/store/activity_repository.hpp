@@ -17,6 +17,10 @@
 
 namespace tcs::store {
 
+// The action of login entries (successful or refused); their detail is the client's network
+// address "ip:port", for the operator only (views::activity hides it from executives).
+inline constexpr std::string_view login_action = "login";
+
 struct activity_record {
   std::int64_t id = 0;
   std::int64_t at = 0;

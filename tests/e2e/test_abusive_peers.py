@@ -448,8 +448,8 @@ SQL = ["'; DROP TABLE customers; --", '" OR 1=1 --', "' OR '1'='1", "%", "_", "%
 
 
 def sql_metacharacters():
-    args = ["--login-slow-after", "100000", "--login-lock-after", "100000",
-            "--address-lock-after", "100000", "--max-protocol-errors", "100000"]
+    args = ["--login-slow-after", "100000", "--address-slow-after", "100000",
+            "--max-protocol-errors", "100000"]
     with Server(extra_args=args) as server:
         probe = raw_customer(server.port, CUSTOMERS[6][0])
         catalogue = probe.request("catalogue")["products"]
