@@ -99,10 +99,10 @@ void fit_connections_to_descriptors(tcs::server_config& config, rlim_t open_file
   const std::size_t fit = open_files - reserved_descriptors;
   if (config.max_connections <= fit)
     return;
-  tcs::log::error("--max-connections " + std::to_string(config.max_connections) + " lowered to " +
-                  std::to_string(fit) + ": the process may open " + std::to_string(open_files) +
-                  " files (RLIMIT_NOFILE) and keeps " + std::to_string(reserved_descriptors) +
-                  " for the database and itself");
+  tcs::log::console("--max-connections " + std::to_string(config.max_connections) + " lowered to " +
+                    std::to_string(fit) + ": the process may open " + std::to_string(open_files) +
+                    " files (RLIMIT_NOFILE) and keeps " + std::to_string(reserved_descriptors) +
+                    " for the database and itself");
   config.max_connections = fit;
 }
 

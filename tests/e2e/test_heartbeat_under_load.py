@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 
-from net_faults import BENCH_PASSWORD, Conn, bench_accounts, bench_email, log_in_many
+from net_faults import BENCH_PASSWORD, BULK_LOGIN_ARGS, Conn, bench_accounts, bench_email, log_in_many
 from tcs_e2e import *
 
 IDLE_S = 1
@@ -52,7 +52,7 @@ class Answerer(threading.Thread):
 
 
 def heartbeats_under_load():
-    with Server(demo=False, extra_args=["--idle-timeout", str(IDLE_S)]) as server:
+    with Server(demo=False, extra_args=BULK_LOGIN_ARGS + ["--idle-timeout", str(IDLE_S)]) as server:
         bench_accounts(server.db, ANSWERING + 3)
         answering = log_in_many(server.port, [bench_email(i) for i in range(1, ANSWERING + 1)])
         silent = Conn(server.port)

@@ -12,7 +12,7 @@ import select
 import socket
 import struct
 
-from net_faults import (Conn, bench_accounts, bench_email, log_in_many, raise_open_files,
+from net_faults import (BULK_LOGIN_ARGS, Conn, bench_accounts, bench_email, log_in_many, raise_open_files,
                         settled_rss_kb)
 from tcs_e2e import *
 
@@ -26,7 +26,7 @@ SLACK_MIB = 8           # allocator and SQLite noise
 
 def unfinished_frames():
     raise_open_files(CONNECTIONS + 500)
-    with Server(demo=False) as server:
+    with Server(demo=False, extra_args=BULK_LOGIN_ARGS) as server:
         pid = server.proc.pid
         base = settled_rss_kb(pid)
         partial = struct.pack(">I", PAYLOAD) + b"x" * SENT
@@ -57,7 +57,7 @@ def unfinished_frames():
 
 def idle_sessions_after_a_big_request():
     raise_open_files(CONNECTIONS + 500)
-    with Server(demo=False) as server:
+    with Server(demo=False, extra_args=BULK_LOGIN_ARGS) as server:
         pid = server.proc.pid
         bench_accounts(server.db, CONNECTIONS)
         base = settled_rss_kb(pid)
