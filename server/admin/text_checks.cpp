@@ -1,6 +1,7 @@
 // Email, display-name and UTF-8 checks for the admin commands.
 #include "server/admin/text_checks.hpp"
 
+#include "server/services/names.hpp"
 #include "server/store/accounts_repository.hpp"
 
 #include <ostream>
@@ -115,21 +116,12 @@ checked<std::string> normalize_email(std::string_view email) {
 }
 
 checked<std::string> normalize_display_name(std::string_view name) {
-  name = trim(name);
-  if (name.empty()) {
-    return input_error{0, "the name is empty"};
-  }
-  if (name.size() > max_display_name_bytes) {
+  auto cleaned = services::clean_name(name, max_display_name_bytes);
+  if (!cleaned) {
     return input_error{
-        0, "the name is longer than " + std::to_string(max_display_name_bytes) + " bytes"};
+        0, services::english_message(cleaned.error(), "the name", max_display_name_bytes)};
   }
-  if (!is_valid_utf8(name)) {
-    return input_error{0, "the name is not valid UTF-8"};
-  }
-  if (has_control_chars(name)) {
-    return input_error{0, "the name contains control characters"};
-  }
-  return std::string(name);
+  return std::move(*cleaned);
 }
 
 }  // namespace tcs::admin
