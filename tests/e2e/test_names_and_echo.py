@@ -15,8 +15,9 @@ def echo_is_clipped_and_escaped():
     with Server() as server:
         raw = RawClient(server.port)
         raw.hello()
-        # 65,000 bytes of type: the old server echoed it whole and the reply overflowed.
-        evil = "x" + ESC + "[2J" + RLO + "y" * 65000
+        # A type of 65,463 bytes (the request just fits in a frame): the old server echoed it
+        # whole, and the reply, longer than a frame, was never sent.
+        evil = "x" + ESC + "[2J" + RLO + "y" * 65450
         raw.send({"type": evil, "id": 5})
         reply = raw.recv()
         check(reply is not None, "no reply to a 65 KB unknown type (connection closed)")
