@@ -1,6 +1,7 @@
 // Email, display-name and UTF-8 checks for the admin commands.
 #include "server/admin/text_checks.hpp"
 
+#include "common/protocol/message.hpp"
 #include "server/services/names.hpp"
 #include "server/store/accounts_repository.hpp"
 
@@ -82,8 +83,9 @@ std::string_view trim(std::string_view text) {
 checked<std::string> normalize_email(std::string_view email) {
   email = trim(email);
   const auto bad = [&](std::string_view why) {
+    // Quoted clipped and escaped: the address may hold ESC or a bidi override.
     return input_error{0,
-                       "invalid email address \"" + std::string(email) + "\": " + std::string(why)};
+                       "invalid email address \"" + echo_value(email) + "\": " + std::string(why)};
   };
   if (email.empty()) {
     return input_error{0, "the email address is empty"};

@@ -168,3 +168,12 @@ TEST_CASE("display names of the admin CLI are cleaned like card names", "[names]
     CHECK_FALSE(admin::normalize_display_name(bad).has_value());
   }
 }
+
+TEST_CASE("the admin CLI quotes a bad email escaped and clipped", "[names][admin][echo]") {
+  auto bad = admin::normalize_email("a\x1b[2J\xE2\x80\xAE@x.com" + std::string(300, 'y'));
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message.find('\x1b') == std::string::npos);
+  CHECK(bad.error().message.find("\xE2\x80\xAE") == std::string::npos);
+  CHECK_THAT(bad.error().message, Catch::Contains("a\\x1B[2J\\u202E@x.com"));
+  CHECK(bad.error().message.size() < 200);
+}
