@@ -174,6 +174,8 @@ json::object make_ok(std::string_view type, std::optional<std::int64_t> id) {
   o["type"] = type;
   if (id)
     o["id"] = *id;
+  else
+    o["id"] = nullptr;
   o["ok"] = true;
   return o;
 }
@@ -183,6 +185,8 @@ json::object make_error(std::string_view type, std::optional<std::int64_t> id, c
   o["type"] = type;
   if (id)
     o["id"] = *id;
+  else
+    o["id"] = nullptr;
   o["ok"] = false;
   json::object err;
   err["code"] = code_name(f.code);
@@ -237,21 +241,91 @@ bool has_control_chars(std::string_view text, std::string_view allowed) {
   return false;
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence at text[i] and its code point; 0 if it is not valid.
+std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& cp) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  std::size_t extra = 0;
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  }
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (text.size() - i <= extra)
+    return 0;
+  for (std::size_t k = 1; k <= extra; ++k) {
+    const auto cc = static_cast<unsigned char>(text[i + k]);
+    if ((cc & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return extra + 1;
+}
+
+// The non-ASCII code points escape_control_chars writes out (see message.hpp).
+bool is_unsafe_code_point(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
 std::string escape_control_chars(std::string_view text, std::string_view allowed) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (!is_control(c, allowed)) {
-      out.push_back(ch);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (is_control(c, allowed)) {
+        out += "\\x";
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 0xF]);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+      ++i;
       continue;
     }
-    out += "\\x";
-    out.push_back(hex[c >> 4]);
-    out.push_back(hex[c & 0xF]);
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence(text, i, cp);
+    if (n == 0) {  // not UTF-8: this byte alone, visibly
+      out += "\\x";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 0xF]);
+      ++i;
+      continue;
+    }
+    if (is_unsafe_code_point(cp)) {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4)
+        out.push_back(hex[(cp >> shift) & 0xF]);
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
   }
   return out;
+}
+
+std::string echo_value(std::string_view text, std::size_t max_bytes) {
+  return escape_control_chars(clip_utf8(text, max_bytes));
 }
 
 }  // namespace tcs

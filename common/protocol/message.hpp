@@ -3,7 +3,10 @@
 //   request  {"type": T, "id": <int>, ...fields}
 //   reply    {"type": T, "id": <same int>, "ok": true, ...fields}
 //            {"type": T, "id": <same int>, "ok": false, "error": {"code": C, "message": M}}
-//   event    {"type": T, ...fields}            (server-initiated, no "id")
+//   event    {"type": T, ...fields}            (server-initiated, no "id" and no "ok")
+//
+// A reply to a request whose id could not be read (absent, not an integer, or a payload that
+// did not parse) carries "id": null, so every reply has an "id" member and no event has one.
 //
 // parse_message() validates a payload down to "it is an object with a string type"; the
 // field getters report missing_field / invalid_field with the field's name in the message.
@@ -56,7 +59,7 @@ result<std::optional<std::int64_t>> get_optional_int(const json::object& msg, st
 // The request id, if the message carries an integer one.
 std::optional<std::int64_t> request_id(const json::object& msg);
 
-// Envelope builders.
+// Envelope builders. A reply built with a nullopt id carries "id": null.
 json::object make_request(std::string_view type, std::int64_t id);
 json::object make_event(std::string_view type);
 json::object make_ok(std::string_view type, std::optional<std::int64_t> id);
@@ -72,8 +75,21 @@ std::string clip_utf8(std::string_view text, std::size_t max_bytes);
 // `allowed`: peer-supplied names must not carry newlines or terminal escape sequences.
 bool has_control_chars(std::string_view text, std::string_view allowed = {});
 
-// `text` with every such control character written as `\xNN`, so a line that quotes peer
-// input (a log line, a terminal line) cannot be split, forged or turned into escape codes.
+// `text` with everything that could split, forge or reorder a line written out visibly:
+// - ASCII control characters (below 0x20, and 0x7F) other than those in `allowed`, and any
+//   byte that is not part of valid UTF-8 (a lone 0x9B is a CSI to some terminals), as `\xNN`;
+// - the C1 controls U+0080..U+009F, the bidirectional marks, embeddings, overrides and
+//   isolates (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and the line and
+//   paragraph separators U+2028, U+2029, as `\uXXXX`.
+// For every line that quotes peer input: console lines, terminal lines, error messages.
 std::string escape_control_chars(std::string_view text, std::string_view allowed = {});
+
+// Longest peer-supplied value (before escaping) an error message or a reply's echoed `type`
+// quotes: enough to recognise a name or a mistyped request type, far from the frame limit.
+inline constexpr std::size_t max_echoed_value_bytes = 64;
+
+// `text` as an error message or a reply may quote it: clipped to `max_bytes` (clip_utf8),
+// then escaped (escape_control_chars). At most 6 * max_bytes + 3 bytes.
+std::string echo_value(std::string_view text, std::size_t max_bytes = max_echoed_value_bytes);
 
 }  // namespace tcs

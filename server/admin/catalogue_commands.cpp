@@ -1,6 +1,8 @@
 // `tcs-server catalogue import|export`: the catalogue as CSV (name,kind,price,stock).
+#include "common/protocol/message.hpp"
 #include "server/admin/catalogue_csv.hpp"
 #include "server/admin/commands.hpp"
+#include "server/services/catalogue_service.hpp"
 #include "server/store/admin_repository.hpp"
 #include "server/store/catalogue_repository.hpp"
 
@@ -85,6 +87,18 @@ int catalogue_import(const std::vector<std::string>& args) {
   store::admin_repository repo(*db);
   std::size_t created = 0, updated = 0;
   {
+    // A new product may not look like an existing one (a Cyrillic "е" in "Pikachu еx").
+    // Checked outside the transaction, so the products' confusable keys are computed once.
+    services::catalogue_service catalogue(*db);
+    for (const auto& row : *rows) {
+      if (auto like = catalogue.confusable_with(row.name)) {
+        throw command_failed(file + ":" + std::to_string(row.line) + ": the product \"" +
+                             echo_value(row.name) + "\" looks like the existing product \"" +
+                             echo_value(*like) +
+                             "\" (confusable characters); use its spelling or another name" +
+                             "\nNothing was imported.");
+      }
+    }
     store::write_transaction tx(*db);
     for (const auto& row : *rows) {
       const auto outcome = repo.upsert_product(row.name, row.kind, row.price, row.stock);

@@ -4,6 +4,7 @@
 #include "common/protocol/message.hpp"
 #include "server/admin/csv.hpp"
 #include "server/services/catalogue_service.hpp"
+#include "server/services/names.hpp"
 #include "server/store/accounts_repository.hpp"
 
 #include <array>
@@ -34,7 +35,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t mi
 std::string echoed(std::string_view text) {
   constexpr std::size_t max_echo_bytes = 60;
   std::string clipped = clip_utf8(text, max_echo_bytes);
-  return "\"" + clipped + (clipped.size() < text.size() ? "...\"" : "\"");
+  const bool cut = clipped.size() < text.size();
+  return "\"" + escape_control_chars(clipped) + (cut ? "...\"" : "\"");
 }
 
 }  // namespace
@@ -79,6 +81,7 @@ checked<std::vector<catalogue_row>> parse_catalogue_csv(std::string_view text) {
 
   std::vector<catalogue_row> rows;
   std::map<std::string, std::size_t> lines_by_name;  // lower-case name -> first line
+  std::map<std::string, std::size_t> lines_by_look;  // confusable key -> first line
   for (std::size_t r = 1; r < records->size(); ++r) {
     const csv_record& record = (*records)[r];
     const auto bad = [&](std::string why) { return input_error{record.line, std::move(why)}; };
@@ -86,25 +89,31 @@ checked<std::vector<catalogue_row>> parse_catalogue_csv(std::string_view text) {
       return bad("expected 4 fields (name,kind,price,stock), found " +
                  std::to_string(record.fields.size()));
     }
-    const std::string_view name = trim(record.fields[position[0]]);
+    const std::string_view raw_name = record.fields[position[0]];
     const std::string_view kind = trim(record.fields[position[1]]);
     const std::string_view price = trim(record.fields[position[2]]);
     const std::string_view stock = trim(record.fields[position[3]]);
 
-    if (name.empty()) {
-      return bad("the name is empty");
+    auto cleaned = services::clean_name(raw_name, services::max_product_name_bytes);
+    if (!cleaned) {
+      const auto problem = cleaned.error().problem;
+      if (problem == services::name_problem::invalid_utf8 ||
+          problem == services::name_problem::control) {
+        return bad("the name is not valid UTF-8 text (control characters or bad bytes)");
+      }
+      return bad(
+          services::english_message(cleaned.error(), "the name", services::max_product_name_bytes));
     }
-    if (name.size() > services::max_product_name_bytes) {
-      return bad("the name is longer than " + std::to_string(services::max_product_name_bytes) +
-                 " bytes");
-    }
-    if (!is_valid_utf8(name) || has_control_chars(name)) {
-      return bad("the name is not valid UTF-8 text (control characters or bad bytes)");
-    }
+    const std::string& name = *cleaned;
     const std::string key = store::ascii_lower(name);
     if (auto [it, inserted] = lines_by_name.emplace(key, record.line); !inserted) {
       return bad("the product " + echoed(name) + " is already on line " +
                  std::to_string(it->second));
+    }
+    if (auto [it, inserted] = lines_by_look.emplace(services::confusable_key(name), record.line);
+        !inserted) {
+      return bad("the product " + echoed(name) + " looks like the one on line " +
+                 std::to_string(it->second) + " (confusable characters); use one spelling");
     }
     const std::string kind_lower = store::ascii_lower(kind);
     if (kind_lower != "card" && kind_lower != "pack") {
@@ -120,8 +129,7 @@ checked<std::vector<catalogue_row>> parse_catalogue_csv(std::string_view text) {
       return bad("stock " + echoed(stock) + " is not a whole number from 0 to " +
                  std::to_string(max_import_stock));
     }
-    rows.push_back(
-        catalogue_row{record.line, std::string(name), kind_lower, *price_value, *stock_value});
+    rows.push_back(catalogue_row{record.line, name, kind_lower, *price_value, *stock_value});
   }
   return rows;
 }

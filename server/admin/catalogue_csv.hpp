@@ -3,8 +3,10 @@
 //
 // Contract (parse_catalogue_csv): the first record is the header; it must name exactly the
 // four columns, in any order, case-insensitively. Every other record must have four fields:
-//   name   trimmed; non-empty, at most services::max_product_name_bytes, valid UTF-8, no
-//          control characters; unique in the file (case-insensitive, ASCII)
+//   name   cleaned as services::clean_name says (NFC, trimmed of Unicode spaces, non-empty, at
+//          most services::max_product_name_bytes, valid UTF-8, no control, invisible or
+//          format characters, no spoofing mix of scripts); unique in the file
+//          (case-insensitive, ASCII) and not confusable with another row's name (UTS #39)
 //   kind   card | pack (case-insensitive; returned lower-case)
 //   price  whole pesos, an integer 1..services::max_price (digits only, no sign or separator)
 //   stock  an integer 0..max_import_stock

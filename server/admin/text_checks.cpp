@@ -1,6 +1,8 @@
 // Email, display-name and UTF-8 checks for the admin commands.
 #include "server/admin/text_checks.hpp"
 
+#include "common/protocol/message.hpp"
+#include "server/services/names.hpp"
 #include "server/store/accounts_repository.hpp"
 
 #include <ostream>
@@ -81,8 +83,9 @@ std::string_view trim(std::string_view text) {
 checked<std::string> normalize_email(std::string_view email) {
   email = trim(email);
   const auto bad = [&](std::string_view why) {
+    // Quoted clipped and escaped: the address may hold ESC or a bidi override.
     return input_error{0,
-                       "invalid email address \"" + std::string(email) + "\": " + std::string(why)};
+                       "invalid email address \"" + echo_value(email) + "\": " + std::string(why)};
   };
   if (email.empty()) {
     return input_error{0, "the email address is empty"};
@@ -115,21 +118,12 @@ checked<std::string> normalize_email(std::string_view email) {
 }
 
 checked<std::string> normalize_display_name(std::string_view name) {
-  name = trim(name);
-  if (name.empty()) {
-    return input_error{0, "the name is empty"};
-  }
-  if (name.size() > max_display_name_bytes) {
+  auto cleaned = services::clean_name(name, max_display_name_bytes);
+  if (!cleaned) {
     return input_error{
-        0, "the name is longer than " + std::to_string(max_display_name_bytes) + " bytes"};
+        0, services::english_message(cleaned.error(), "the name", max_display_name_bytes)};
   }
-  if (!is_valid_utf8(name)) {
-    return input_error{0, "the name is not valid UTF-8"};
-  }
-  if (has_control_chars(name)) {
-    return input_error{0, "the name contains control characters"};
-  }
-  return std::string(name);
+  return std::move(*cleaned);
 }
 
 }  // namespace tcs::admin

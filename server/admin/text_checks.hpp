@@ -46,7 +46,9 @@ std::string_view trim(std::string_view text);
 // Surrounding spaces are ignored. Returns the address ASCII-lower-cased, as it is stored.
 checked<std::string> normalize_email(std::string_view email);
 
-// Trimmed; non-empty, valid UTF-8, no control characters, at most max_display_name_bytes.
+// Cleaned as services::clean_name says (NFC, trimmed of Unicode White_Space, non-empty, valid
+// UTF-8, no control, invisible or format characters, no spoofing mix of scripts, at most
+// max_display_name_bytes).
 checked<std::string> normalize_display_name(std::string_view name);
 
 }  // namespace tcs::admin

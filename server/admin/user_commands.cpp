@@ -1,4 +1,5 @@
 // `tcs-server user add|list|passwd|disable|enable|totp-reset`: accounts and TOTP enrolment.
+#include "common/protocol/message.hpp"
 #include "server/admin/commands.hpp"
 #include "server/admin/password_input.hpp"
 #include "server/admin/qr_text.hpp"
@@ -7,6 +8,7 @@
 #include "server/dispatch/account_watch.hpp"
 #include "server/security/passwords.hpp"
 #include "server/security/totp.hpp"
+#include "server/services/names.hpp"
 #include "server/services/password_policy.hpp"
 #include "server/store/accounts_repository.hpp"
 #include "server/store/admin_repository.hpp"
@@ -197,6 +199,17 @@ int user_add(const std::vector<std::string>& args) {
     if (auto e = repo.find_executive(email)) {
       throw command_failed("the email " + email + " is already used by executive " + e->name +
                            " (id " + std::to_string(e->id) + ")");
+    }
+    // A name that looks like another person's but is not the same (a Cyrillic "а" in "Ana
+    // Rojas", "ANA ROJAS") is refused: customers and executives must be told apart by name.
+    // The very same name is allowed (two people may share one; the email differs).
+    const std::string key = services::confusable_key(name);
+    for (const auto& a : store::admin_repository(*db).list_accounts()) {
+      if (a.name != name && services::confusable_key(a.name) == key) {
+        throw command_failed("the name \"" + echo_value(name) + "\" looks like the name of " +
+                             a.role + " " + a.email + " (\"" + echo_value(a.name) +
+                             "\"); use exactly that name or one that can be told apart");
+      }
     }
   };
   refuse_duplicate();  // before asking for a password that would be thrown away

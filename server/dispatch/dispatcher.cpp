@@ -102,7 +102,7 @@ result<const command*> dispatcher::check(const peer& caller, const json::object&
   auto it = by_type_.find(*type);
   if (it == by_type_.end())
     return failure{errc::unknown_type,
-                   "Tipo de mensaje desconocido: \"" + clip_utf8(*type, 40) + "\"."};
+                   "Tipo de mensaje desconocido: \"" + echo_value(*type) + "\"."};
   const command* cmd = it->second;
   if (auto ok = check_access(caller, cmd->who); !ok)
     return ok.error();
@@ -132,7 +132,9 @@ boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& s
 
   auto cmd = check(*caller, request);
   if (!cmd)
-    co_return outcome{make_error(type, id, cmd.error()), false,
+    // The type is the peer's (maybe unknown, 64 KiB long or full of escape codes): the reply
+    // quotes it clipped and escaped, like the message does; a known type is unchanged.
+    co_return outcome{make_error(echo_value(type), id, cmd.error()), false,
                       is_protocol_error(cmd.error().code)};
 
   request_context ctx{server, caller, request};

@@ -538,8 +538,14 @@ awaitable<result<json::object>> offer_create(request_context& ctx) {
     co_return refused(server, executive, "offer", what, name.error(), chat->customer_id);
   if (auto ok = services::check_price(price); !ok)
     co_return refused(server, executive, "offer", what, ok.error(), chat->customer_id);
-  // Offer the card under the catalogue's spelling when the store knows it.
+  // Offer the card under the catalogue's spelling when the store knows it; a card it does not
+  // know may not look like one it does (it would become a second product of that look).
   auto known = server.catalogue().find(*name);
+  if (!known) {
+    if (auto like = server.catalogue().confusable_with(*name))
+      co_return refused(server, executive, "offer", what,
+                        services::confusable_failure(*name, *like), chat->customer_id);
+  }
   std::string display = known ? known->name : std::string(*name);
 
   auto made =

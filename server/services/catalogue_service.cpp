@@ -3,6 +3,7 @@
 
 #include "common/protocol/message.hpp"
 
+#include "server/services/names.hpp"
 #include "server/store/accounts_repository.hpp"
 #include "server/store/operations_repository.hpp"
 
@@ -16,32 +17,23 @@ std::string in_guillemets(std::string_view name) {
   return "«" + std::string(name) + "»";
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 }  // namespace
 
-result<std::string_view> normalize_product_name(std::string_view name) {
-  while (!name.empty() && is_space(name.front())) {
-    name.remove_prefix(1);
-  }
-  while (!name.empty() && is_space(name.back())) {
-    name.remove_suffix(1);
-  }
-  if (name.empty()) {
+result<std::string> normalize_product_name(std::string_view name) {
+  auto cleaned = clean_name(name, max_product_name_bytes);
+  if (cleaned)
+    return std::move(*cleaned);
+  if (cleaned.error().problem == name_problem::empty)
     return failure{errc::invalid_field, "Indique el nombre de la carta."};
-  }
-  if (has_control_chars(name)) {
-    return failure{errc::invalid_field,
-                   "El nombre de la carta no puede tener caracteres de control."};
-  }
-  if (name.size() > max_product_name_bytes) {
-    return failure{errc::invalid_field, "El nombre de la carta es demasiado largo (máximo " +
-                                            std::to_string(max_product_name_bytes) +
-                                            " caracteres)."};
-  }
-  return name;
+  return failure{errc::invalid_field,
+                 spanish_message(cleaned.error(), "El nombre de la carta", max_product_name_bytes)};
+}
+
+failure confusable_failure(std::string_view name, std::string_view existing) {
+  return failure{errc::invalid_field,
+                 in_guillemets(echo_value(name)) + " se confunde con " +
+                     in_guillemets(echo_value(existing)) +
+                     ", que ya está en el catálogo: use ese nombre u otro que se distinga."};
 }
 
 result<void> check_price(std::int64_t price) {
@@ -109,6 +101,22 @@ std::optional<std::size_t> catalogue_service::position_after(
                          return c < 0 || (c == 0 && key.id < p.id);
                        });
   return static_cast<std::size_t>(after - list.begin());
+}
+
+std::optional<std::string> catalogue_service::confusable_with(std::string_view name) {
+  if (store::catalogue_repository(db_).by_name(name))
+    return std::nullopt;  // the product itself, under any case
+  auto products = snapshot(catalogue_scope::executive);
+  if (keys_.source != products) {
+    keys_.names.clear();
+    for (const auto& p : *products)
+      keys_.names.emplace(confusable_key(p.name), p.name);
+    keys_.source = products;
+  }
+  auto it = keys_.names.find(confusable_key(name));
+  if (it == keys_.names.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::optional<store::product_record> catalogue_service::find(std::string_view name) {
@@ -188,6 +196,8 @@ result<sale_outcome> catalogue_service::record_sale(std::int64_t customer_id,
     product_id = product->id;
     catalogue.add_held(product_id, 1);
   } else {
+    if (auto like = confusable_with(*name))
+      return confusable_failure(*name, *like);
     product_id = catalogue.add_product(*name, "card", price, 0, 1, false);
     out.new_product = true;
   }

@@ -15,7 +15,10 @@
 //   * no held unit: invalid_state; no product by that name at all: not_found (the store has
 //     nothing to publish; it must `:buy` the card first).
 // Every write runs in one write_transaction committed before returning. Card names are
-// trimmed of surrounding spaces and matched case-insensitively (ASCII letters).
+// cleaned as services/names.hpp says (NFC, trimmed of Unicode spaces, no invisible or control
+// characters, no spoofing mix of scripts) and matched case-insensitively (ASCII letters). A
+// card the store does not know yet may not be created under a name confusable with (same
+// UTS #39 skeleton as) another product's: that would be a second "Pikachu ex" in the list.
 #pragma once
 
 #include "common/protocol/errc.hpp"
@@ -25,7 +28,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace tcs::services {
@@ -71,6 +76,10 @@ class catalogue_service {
   std::optional<std::size_t> position_after(const std::vector<store::product_record>& list,
                                             std::int64_t product_id);
 
+  // The name of another product that `name` (a cleaned name) could be mistaken for, if
+  // `name` is not itself a product's name (ignoring case); nullopt otherwise.
+  std::optional<std::string> confusable_with(std::string_view name);
+
   result<publish_outcome> publish(std::string_view card_name, std::optional<std::int64_t> price);
 
   // `actor` is the display name recorded in the timeline (the executive's name).
@@ -86,13 +95,22 @@ class catalogue_service {
     std::shared_ptr<const std::vector<store::product_record>> products;
   };
 
+  // Confusable keys of every product, rebuilt when the executive snapshot changes.
+  struct key_index {
+    std::shared_ptr<const std::vector<store::product_record>> source;
+    std::unordered_map<std::string, std::string> names;  // confusable_key -> product name
+  };
+
   store::database& db_;
   cached_list cache_[2];  // by catalogue_scope
+  key_index keys_;
 };
 
-// The name with surrounding ASCII whitespace removed; invalid_field if it is then empty or
-// longer than max_product_name_bytes.
-result<std::string_view> normalize_product_name(std::string_view name);
+// The cleaned name (services/names.hpp: clean_name with max_product_name_bytes);
+// invalid_field with a Spanish message saying what is wrong otherwise.
+result<std::string> normalize_product_name(std::string_view name);
+// invalid_field saying which product `name` would be confused with (Spanish), for a refusal.
+failure confusable_failure(std::string_view name, std::string_view existing);
 // invalid_field unless 1 <= price <= max_price.
 result<void> check_price(std::int64_t price);
 

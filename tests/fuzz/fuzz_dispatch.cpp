@@ -5,8 +5,8 @@
 // payload, repeated). Two connections share the server; an empty frame (length 0), which the
 // real server answers with `empty_frame`, switches the stream to the other connection, so one
 // input can play a customer and an executive talking to each other. A frame_too_large error
-// ends the input (the real server closes the connection). The seeds in tests/fuzz/corpus/ log
-// in (the clock is fixed at fuzz_now, so the demo executives' TOTP code is known) and run
+// ends the input (the real server closes the connection). The seeds in tests/fuzz/corpus/dispatch/
+// log in (the clock is fixed at fuzz_now, so the demo executives' TOTP code is known) and run
 // requests; see tests/fuzz/make_corpus.py.
 //
 // Invariants (a violation aborts, which libFuzzer reports as a crash): dispatch never throws;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of tests/fuzz/fuzz_dispatch.cpp into tests/fuzz/corpus/.
+"""Writes the seed corpus of tests/fuzz/fuzz_dispatch.cpp into tests/fuzz/corpus/dispatch/.
 
 Each seed is a byte stream as a client sends it (4-byte big-endian length + JSON). An empty
 frame switches to the harness's other connection. The seeds get past hello and login (the
@@ -13,7 +13,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "corpus")
+CORPUS = os.path.join(HERE, "corpus", "dispatch")
 
 TOTP_AT_FUZZ_NOW = "001544"  # oathtool --totp -b JBSWY3DPEHPK3PXP -N @1732000000
 SWITCH = struct.pack(">I", 0)  # empty frame: the other connection speaks from here on

@@ -271,11 +271,12 @@ TEST_CASE("check() names an unknown type, clipped", "[dispatch]") {
   CHECK(f.code == errc::unknown_type);
   CHECK(f.message.find("\"no.such\"") != std::string::npos);
 
-  const std::string long_type = std::string(39, 'x') + "ñ" + std::string(200, 'y');
+  const std::size_t keep = max_echoed_value_bytes - 1;
+  const std::string long_type = std::string(keep, 'x') + "ñ" + std::string(200, 'y');
   f = check_failure(d, guest, request(long_type, 1));
   CHECK(f.code == errc::unknown_type);
   CHECK(f.message.find(long_type) == std::string::npos);
-  CHECK(f.message.find(std::string(39, 'x') + "…") != std::string::npos);
+  CHECK(f.message.find(std::string(keep, 'x') + "…") != std::string::npos);
   CHECK(f.message.find('y') == std::string::npos);
   CHECK(f.message.size() < 120);
   // The message stays valid UTF-8 (the "ñ" straddling the cut is not split).
@@ -437,7 +438,9 @@ TEST_CASE("dispatch answers bad payloads without running anything", "[dispatch]"
     auto out = env.dispatch_raw(p, payload);
     CHECK(error_code(out.reply) == code);
     CHECK(out.reply.at("type").as_string() == "error");
-    CHECK_FALSE(out.reply.contains("id"));
+    // A reply, not an event: "id" is there, null.
+    REQUIRE(out.reply.contains("id"));
+    CHECK(out.reply.at("id").is_null());
     CHECK_FALSE(out.close_after_reply);
     CHECK(out.protocol_error);
   }
@@ -446,14 +449,83 @@ TEST_CASE("dispatch answers bad payloads without running anything", "[dispatch]"
   CHECK(error_code(out.reply) == "missing_field");
   CHECK(out.reply.at("type").as_string() == "t.fields");
   CHECK(out.reply.at("id").as_int64() == 77);
-  // Without a usable id, the reply has none.
+  // Without a usable id, the reply says "id": null (events have no "id" member at all).
   out = env.dispatch_raw(p, R"({"type":"t.anyone","id":"7"})");
   CHECK(error_code(out.reply) == "invalid_field");
-  CHECK_FALSE(out.reply.contains("id"));
+  REQUIRE(out.reply.contains("id"));
+  CHECK(out.reply.at("id").is_null());
   out = env.dispatch_raw(p, R"({"type":"t.anyone"})");
   CHECK(error_code(out.reply) == "missing_field");
-  CHECK_FALSE(out.reply.contains("id"));
+  REQUIRE(out.reply.contains("id"));
+  CHECK(out.reply.at("id").is_null());
+  CHECK(out.reply.at("type").as_string() == "t.anyone");
+  CHECK_FALSE(out.reply.at("ok").as_bool());
   CHECK(p->received.empty());
+}
+
+TEST_CASE("an unknown type of 64 KiB with escapes is echoed clipped and escaped",
+          "[dispatch][echo]") {
+  server_env env(test_table());
+  auto p = env.connect();
+  // ESC [2J (clear screen), U+202E (right-to-left override), then 65,000 bytes.
+  const std::string type = "x\x1b[2J\xE2\x80\xAE" + std::string(65000, 'y');
+  auto out = env.dispatch(p, request(type, 9));
+  CHECK(error_code(out.reply) == "unknown_type");
+  CHECK(out.reply.at("id").as_int64() == 9);
+  const std::string echoed(out.reply.at("type").as_string());
+  CHECK(echoed.size() <= 6 * max_echoed_value_bytes + 3);
+  CHECK(echoed.find('\x1b') == std::string::npos);
+  CHECK(echoed.find("\xE2\x80\xAE") == std::string::npos);
+  CHECK(echoed.rfind("x\\x1B[2J\\u202E", 0) == 0);
+  const std::string message = error_message(out.reply);
+  CHECK(message.find('\x1b') == std::string::npos);
+  CHECK(message.find("\xE2\x80\xAE") == std::string::npos);
+  CHECK(message.find("\\u202E") != std::string::npos);
+  // The whole reply fits in a frame with room to spare.
+  CHECK(encode_message(out.reply).size() < 1024);
+}
+
+TEST_CASE("the order of the checks: payload, id, type, state, role, fields", "[dispatch][order]") {
+  const dispatcher d(test_table());
+  recording_peer fresh;  // not greeted
+  const recording_peer guest = greeted_as(role::guest);
+  const recording_peer customer = greeted_as(role::customer);
+
+  // The id comes before the type: an unknown type without an id is an id error.
+  CHECK(check_failure(d, fresh, obj(R"({"type":"no.such"})")).code == errc::missing_field);
+  CHECK(check_failure(d, fresh, obj(R"({"type":"no.such","id":"1"})")).code == errc::invalid_field);
+  // The type comes before the state: an unknown type before hello is unknown_type.
+  CHECK(check_failure(d, fresh, obj(R"({"type":"no.such","id":1})")).code == errc::unknown_type);
+  // The state and role come before the fields.
+  const auto no_fields = obj(R"({"type":"t.fields","id":1})");
+  CHECK(check_failure(d, fresh, no_fields).code == errc::hello_required);
+  CHECK(check_failure(d, guest, obj(R"({"type":"t.customer","id":1,"x":1})")).code ==
+        errc::not_authenticated);
+  CHECK(check_failure(d, customer, obj(R"({"type":"t.executive","id":1})")).code ==
+        errc::forbidden);
+  CHECK(d.check(guest, obj(R"({"type":"t.guest","id":1})")).has_value());
+  CHECK(check_failure(d, customer, obj(R"({"type":"t.guest","id":1})")).code ==
+        errc::already_authenticated);
+  // Fields are checked in the table's order: the first missing one is named.
+  auto f = check_failure(d, guest, no_fields);
+  CHECK(f.code == errc::missing_field);
+  CHECK(f.message.find("\"s\"") != std::string::npos);
+}
+
+TEST_CASE("unknown request fields are ignored", "[dispatch]") {
+  server_env env(test_table());
+  auto p = env.connect();
+  auto req = request("t.anyone", 4);
+  req["unknown"] = json::parse(R"({"deep":[1,2,{"x":null}]})");
+  req["ok"] = false;
+  req["error"] = "no";
+  auto out = env.dispatch(p, req);
+  require_ok(out.reply);
+  CHECK(out.reply.at("id").as_int64() == 4);
+  CHECK_FALSE(out.protocol_error);
+  // Also beside the declared fields of a request.
+  auto typed = obj(R"({"type":"t.fields","id":5,"s":"x","n":1,"b":true,"a":[],"o":{},"z":"?"})");
+  require_ok(env.dispatch(p, typed).reply);
 }
 
 TEST_CASE("dispatch owns its payload: the caller's buffer may change before it runs",
@@ -744,6 +816,25 @@ TEST_CASE("executive login with TOTP through dispatch", "[dispatch][session][log
     require_ok(env.dispatch(second, executive_login(executive_email, executive_password, next_code))
                    .reply);
     CHECK(second->who == role::executive);
+  }
+
+  SECTION("a code of a step not newer than the last accepted one is refused") {
+    // Log in with the next step's code (a phone clock running ahead), then log out.
+    const std::string ahead = security::totp_code(totp_secret, now + security::totp_step_seconds);
+    auto first = env.connect();
+    require_ok(
+        env.dispatch(first, executive_login(executive_email, executive_password, ahead)).reply);
+    env.dispatch(first, request("logout", 3));
+    env.disconnect(first);
+    // The current step's code is valid and was never used, but its step is older: refused.
+    auto second = env.connect();
+    auto out = env.dispatch(second, executive_login(executive_email, executive_password, code));
+    CHECK(error_code(out.reply) == "bad_credentials");
+    // Once the clock is two steps on, a fresh code works again.
+    now += 2 * security::totp_step_seconds;
+    const std::string later = security::totp_code(totp_secret, now);
+    require_ok(
+        env.dispatch(second, executive_login(executive_email, executive_password, later)).reply);
   }
 
   SECTION("already_logged_in does not spend the code") {

@@ -198,10 +198,10 @@ TEST_CASE("envelope builders", "[protocol][message]") {
   CHECK(ok.at("ok").as_bool());
   CHECK(ok.at("id").as_int64() == 5);
   CHECK_FALSE(reply_failure(ok).has_value());
-  CHECK_FALSE(make_ok("ping", std::nullopt).contains("id"));
+  CHECK(make_ok("ping", std::nullopt).at("id").is_null());
 
   const auto err = make_error("login", std::nullopt, failure{errc::bad_credentials});
-  CHECK_FALSE(err.contains("id"));
+  CHECK(err.at("id").is_null());  // a reply always has an id member; events have none
   CHECK(err.at("ok").as_bool() == false);
   CHECK(err.at("error").at("code").as_string() == "bad_credentials");
   CHECK(err.at("error").at("message").as_string() == default_message(errc::bad_credentials));
@@ -367,4 +367,29 @@ TEST_CASE("control characters are detected and escaped, UTF-8 is left alone", "[
   CHECK(tcs::escape_control_chars(std::string("a\0b", 3)) == "a\\x00b");
   CHECK(tcs::escape_control_chars("\x7f") == "\\x7F");
   CHECK(tcs::escape_control_chars("línea\tuno\nlínea dos", "\n\t") == "línea\tuno\nlínea dos");
+}
+
+TEST_CASE("escape_control_chars writes C1, bidi and separators out; echo_value clips",
+          "[message][echo]") {
+  using tcs::escape_control_chars;
+  CHECK(escape_control_chars("a\xE2\x80\xAE"
+                             "b") == "a\\u202Eb");  // RLO
+  CHECK(escape_control_chars("\xE2\x80\xAA\xE2\x80\xAD") == "\\u202A\\u202D");
+  CHECK(escape_control_chars("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u2066x\\u2069");  // isolates
+  CHECK(escape_control_chars("\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C") == "\\u200E\\u200F\\u061C");
+  CHECK(escape_control_chars("a\xE2\x80\xA8"
+                             "b\xE2\x80\xA9") == "a\\u2028b\\u2029");
+  CHECK(escape_control_chars("\xC2\x9B"
+                             "31m") == "\\u009B31m");       // C1 CSI
+  CHECK(escape_control_chars("x\x9By") == "x\\x9By");       // a lone byte, not UTF-8
+  CHECK(escape_control_chars("\xE2\x80") == "\\xE2\\x80");  // truncated sequence
+  // What is not dangerous is left alone: letters, emoji with a zero-width joiner, NBSP.
+  const std::string fine = "Ñandú 👨\xE2\x80\x8D👩 \xC2\xA0€";
+  CHECK(escape_control_chars(fine) == fine);
+
+  CHECK(tcs::echo_value("abc") == "abc");
+  const std::string huge = "\x1b" + std::string(70000, 'y');
+  const std::string echoed = tcs::echo_value(huge);
+  CHECK(echoed.rfind("\\x1B", 0) == 0);
+  CHECK(echoed.size() <= 6 * tcs::max_echoed_value_bytes + 3);
 }
