@@ -30,6 +30,9 @@ group_commit::group_commit(store::database& db) : db_(db) {
   enabled_ = db_.enable_group_commit();
   if (!enabled_)
     return;
+  // The threads too, so that a server short of resources later still has them.
+  started(sync_thread_);
+  started(checkpoint_thread_);
   // Opened now, while descriptors are sure to be available (and kept for the process's life).
   if (auto error = open_wal())
     log::error("opening the WAL for syncs failed (tried again at the first sync): " + *error);
@@ -61,13 +64,21 @@ group_commit::group_commit(store::database& db) : db_(db) {
   });
 }
 
+boost::asio::thread_pool& group_commit::started(std::optional<boost::asio::thread_pool>& pool) {
+  if (!pool)
+    pool.emplace(1);
+  return *pool;
+}
+
 group_commit::~group_commit() {
   if (flush_timer_)
     flush_timer_->cancel();
   if (retry_timer_)
     retry_timer_->cancel();
-  sync_thread_.join();
-  checkpoint_thread_.join();
+  if (sync_thread_)
+    sync_thread_->join();
+  if (checkpoint_thread_)
+    checkpoint_thread_->join();
   if (enabled_) {
     db_.on_first_deferred(nullptr);
     try {
@@ -120,14 +131,15 @@ void group_commit::start_sync() {
   const std::uint64_t durable_target = db_.durable_commits();
   const std::uint64_t all_target = db_.commits();
   auto work = asio::make_work_guard(*ex_);
-  asio::post(sync_thread_, [this, work = std::move(work), durable_target, all_target]() mutable {
-    auto error = sync_wal();
-    auto loop = work.get_executor();
-    asio::post(loop, [this, work = std::move(work), error = std::move(error), durable_target,
-                      all_target]() mutable {
-      sync_finished(std::move(error), durable_target, all_target);
-    });
-  });
+  asio::post(started(sync_thread_),
+             [this, work = std::move(work), durable_target, all_target]() mutable {
+               auto error = sync_wal();
+               auto loop = work.get_executor();
+               asio::post(loop, [this, work = std::move(work), error = std::move(error),
+                                 durable_target, all_target]() mutable {
+                 sync_finished(std::move(error), durable_target, all_target);
+               });
+             });
 }
 
 void group_commit::sync_finished(std::optional<std::string> error, std::uint64_t durable_target,
@@ -201,7 +213,7 @@ void group_commit::maybe_checkpoint() {
   checkpointing_ = true;
   last_checkpoint_ = now;
   auto work = asio::make_work_guard(*ex_);
-  asio::post(checkpoint_thread_, [this, work = std::move(work)]() mutable {
+  asio::post(started(checkpoint_thread_), [this, work = std::move(work)]() mutable {
     std::optional<std::string> error;
     try {
       if (!checkpoint_db_)

@@ -119,8 +119,11 @@ class group_commit {
   // Touched only on the checkpoint thread (and by the destructor after joining it).
   std::unique_ptr<SQLite::Database> checkpoint_db_;
 
-  boost::asio::thread_pool sync_thread_{1};
-  boost::asio::thread_pool checkpoint_thread_{1};
+  // Each started on first use: a database that never syncs (":memory:", a disabled group
+  // commit, a short-lived server_state such as the fuzzer's one per input) starts no thread.
+  std::optional<boost::asio::thread_pool> sync_thread_;
+  std::optional<boost::asio::thread_pool> checkpoint_thread_;
+  static boost::asio::thread_pool& started(std::optional<boost::asio::thread_pool>& pool);
 };
 
 }  // namespace tcs
