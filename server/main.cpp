@@ -17,9 +17,10 @@
 #include <boost/asio.hpp>
 #include <boost/program_options.hpp>
 
-#include <sched.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -69,19 +70,23 @@ rlim_t raise_open_file_limit() {
   return limit.rlim_cur;
 }
 
-// The hashing threads run at idle priority (password_pool.cpp): on a busy machine a hash in
-// progress gets the CPU only when nothing else wants it. A shutdown waits for the hashes in
-// progress (they cannot be interrupted), so it gives those threads normal priority back: they
-// finish in their CPU time (tens of milliseconds), not whenever the machine is idle. Best
-// effort: an unprivileged process may not be allowed to (RLIMIT_NICE), and then waits.
-void hurry_idle_threads() {
+// The hashing threads run nicer than the loop (password_pool.cpp): on a busy machine a hash
+// in progress gets a small share of the CPU. A shutdown waits for the hashes in progress (they
+// cannot be interrupted), so it gives those threads the loop's priority back: they finish in
+// their CPU time (tens of milliseconds). Best effort: an unprivileged process may not be
+// allowed to raise a priority (RLIMIT_NICE), and then waits a little longer.
+void hurry_hashing_threads() {
+  errno = 0;
+  const int loop_niceness = getpriority(PRIO_PROCESS, static_cast<id_t>(getpid()));
+  if (errno != 0)
+    return;
   std::error_code ec;
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    const pid_t tid = static_cast<pid_t>(std::atoi(task.path().filename().c_str()));
-    if (tid > 0 && sched_getscheduler(tid) == SCHED_IDLE) {
-      sched_param normal{};
-      (void)sched_setscheduler(tid, SCHED_OTHER, &normal);
-    }
+    const auto tid = static_cast<id_t>(std::atoi(task.path().filename().c_str()));
+    errno = 0;
+    const int niceness = getpriority(PRIO_PROCESS, tid);
+    if (tid > 0 && errno == 0 && niceness > loop_niceness)
+      (void)setpriority(PRIO_PROCESS, tid, loop_niceness);
   }
 }
 
@@ -164,7 +169,7 @@ int serve(tcs::server_config config) {
     // Logins still queued for hashing are answered at once instead of hashed: the exit must
     // not wait for them. The requests running are answered, then each peer gets `shutdown`.
     passwords.drop_queued();
-    hurry_idle_threads();
+    hurry_hashing_threads();
     state.shut_down("El servidor se está apagando. ¡Hasta pronto!");
     grace.expires_after(shutdown_grace);
     grace.async_wait([&](const boost::system::error_code& timer_ec) {

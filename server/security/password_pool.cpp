@@ -9,7 +9,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 
 #include <exception>
 #include <type_traits>
@@ -28,17 +32,24 @@ password_pool::~password_pool() {
 
 namespace {
 
-// The hashing threads run at idle priority (SCHED_IDLE): on a busy machine the loop thread
-// preempts them at once, so a burst of logins (each Argon2id hash is tens of milliseconds of
-// CPU) slows the logins down, never the chats and requests of everyone else. Applied once
-// per worker thread, on its first job.
+// The hashing threads run at a lower priority than the loop (niceness +10, about a tenth of
+// the CPU weight): on a busy machine the loop thread preempts them, so a burst of logins (each
+// Argon2id hash is tens of milliseconds of CPU) slows the logins down, not the chats and
+// requests of everyone else. Not SCHED_IDLE: under it, any other busy process on the host
+// (a build, a backup) starved the logins completely. Applied once per worker thread, on its
+// first job; best effort, hashing works either way.
 void lower_own_priority() {
   thread_local bool done = false;
   if (done)
     return;
   done = true;
-  sched_param param{};
-  (void)sched_setscheduler(0, SCHED_IDLE, &param);  // best effort: hashing works either way
+  const pid_t self = gettid();
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, static_cast<id_t>(self));
+  if (errno != 0)
+    return;
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(self),
+                    std::min(current + hashing_niceness, max_niceness));
 }
 
 // One queued job: `fn` runs on a worker and its value, turned into R by `finish`, completes

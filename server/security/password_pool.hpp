@@ -1,6 +1,6 @@
 // Argon2id hashing off the event loop: a small thread pool whose results resume the caller's
 // coroutine back on the caller's executor (the loop), so a login never stalls other users. The
-// workers run at idle priority (SCHED_IDLE): they only get the CPU the loop leaves.
+// workers run at a lower priority than the loop (hashing_niceness): the loop preempts them.
 //
 // The queue in front of the workers is bounded, globally and per source (the client's address),
 // and lives on the loop: a job is handed to a worker only when one is free, and just before
@@ -25,6 +25,11 @@
 #include <unordered_map>
 
 namespace tcs::security {
+
+// How much nicer than the loop the hashing threads are (setpriority): +10 gives them about a
+// tenth of the CPU weight of a normal thread when the machine is busy, all of it when idle.
+inline constexpr int hashing_niceness = 10;
+inline constexpr int max_niceness = 19;  // the kernel's lowest priority
 
 class password_pool {
  public:
