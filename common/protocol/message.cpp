@@ -241,9 +241,6 @@ bool has_control_chars(std::string_view text, std::string_view allowed) {
   return false;
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence at text[i] and its code point; 0 if it is not valid.
 std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& cp) {
   const auto c = static_cast<unsigned char>(text[i]);
   std::size_t extra = 0;
@@ -276,6 +273,8 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& cp) {
     return 0;
   return extra + 1;
 }
+
+namespace {
 
 // The non-ASCII code points escape_control_chars writes out (see message.hpp).
 bool is_unsafe_code_point(char32_t cp) {

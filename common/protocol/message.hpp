@@ -71,6 +71,12 @@ std::optional<failure> reply_failure(const json::object& reply);
 // At most `max_bytes` of `text`, cut on a UTF-8 character boundary, for echoing user input.
 std::string clip_utf8(std::string_view text, std::size_t max_bytes);
 
+// The length of the well-formed UTF-8 sequence at text[i] (1 to 4) with its code point in
+// `cp`; 0 if the bytes there are not one (a stray continuation byte, an overlong form, a
+// surrogate, beyond U+10FFFF or cut short). The one decoder of the protocol, its terminals
+// and the server's checks.
+std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& cp);
+
 // True if `text` has an ASCII control character (below 0x20, or 0x7F) other than those in
 // `allowed`: peer-supplied names must not carry newlines or terminal escape sequences.
 bool has_control_chars(std::string_view text, std::string_view allowed = {});

@@ -32,12 +32,11 @@ password_pool::~password_pool() {
 
 namespace {
 
-// The hashing threads run at a lower priority than the loop (niceness +10, about a tenth of
-// the CPU weight): on a busy machine the loop thread preempts them, so a burst of logins (each
-// Argon2id hash is tens of milliseconds of CPU) slows the logins down, not the chats and
-// requests of everyone else. Not SCHED_IDLE: under it, any other busy process on the host
-// (a build, a backup) starved the logins completely. Applied once per worker thread, on its
-// first job; best effort, hashing works either way.
+// The hashing threads run at a lower priority than the loop (hashing_niceness): on a busy machine
+// the loop thread preempts them, so a burst of logins (each Argon2id hash is tens of milliseconds
+// of CPU) slows the logins down, not the chats and requests of everyone else. Not SCHED_IDLE: under
+// it, any other busy process on the host (a build, a backup) starved the logins completely. Applied
+// once per worker thread, on its first job; best effort, hashing works either way.
 void lower_own_priority() {
   thread_local bool done = false;
   if (done)

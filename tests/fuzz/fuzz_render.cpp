@@ -41,47 +41,13 @@ using namespace tcs;
   std::abort();
 }
 
-// Decodes one UTF-8 sequence at text[i]; 0 if invalid.
-std::size_t utf8_at(std::string_view text, std::size_t i, char32_t& cp) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  std::size_t extra = 0;
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  }
-  if (c >= 0xC2 && c <= 0xDF) {
-    extra = 1;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    extra = 2;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    extra = 3;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (text.size() - i <= extra)
-    return 0;
-  for (std::size_t k = 1; k <= extra; ++k) {
-    const auto cc = static_cast<unsigned char>(text[i + k]);
-    if ((cc & 0xC0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return extra + 1;
-}
-
 // What terminal::print would write for `raw` must be safe for a terminal.
 void check_screen_safe(std::string_view raw) {
   const std::string shown = escape_control_chars(raw, "\n\t");
   std::size_t i = 0;
   while (i < shown.size()) {
     char32_t cp = 0;
-    const std::size_t n = utf8_at(shown, i, cp);
+    const std::size_t n = utf8_sequence(shown, i, cp);
     if (n == 0)
       invariant_broken("the screen would get bytes that are not UTF-8", shown);
     const bool c0 = cp < 0x20 && cp != '\n' && cp != '\t';
