@@ -8,8 +8,8 @@
 // Writes are committed by the services before the handler returns, so an ok reply always
 // describes a durable change.
 #include "server/dispatch/areas.hpp"
-#include "server/dispatch/pages.hpp"
 #include "server/dispatch/credential_checks.hpp"
+#include "server/dispatch/pages.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/dispatch/views.hpp"
 #include "server/log/console.hpp"
