@@ -49,14 +49,11 @@ void activity_repository::append(std::int64_t at, std::string_view actor_role,
   });
 }
 
-std::vector<activity_record> activity_repository::for_customer(std::int64_t customer_id,
-                                                               std::optional<std::int64_t> limit) {
-  db_.flush_deferred();
-  auto q = db_.prepare(
-      "SELECT id, at, actor_role, actor_id, customer_id, action, detail, outcome "
-      "FROM activity WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?");
-  q.bind(1, customer_id);
-  q.bind(2, sql_limit(limit));
+namespace {
+
+// The rows of a query selecting id, at, actor_role, actor_id, customer_id, action, detail,
+// outcome, in that order.
+std::vector<activity_record> read_records(database::statement& q) {
   std::vector<activity_record> out;
   while (q.executeStep()) {
     out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
@@ -65,6 +62,19 @@ std::vector<activity_record> activity_repository::for_customer(std::int64_t cust
                    q.getColumn(7).getString()});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<activity_record> activity_repository::for_customer(std::int64_t customer_id,
+                                                               std::optional<std::int64_t> limit) {
+  db_.flush_deferred();
+  auto q = db_.prepare(
+      "SELECT id, at, actor_role, actor_id, customer_id, action, detail, outcome "
+      "FROM activity WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?");
+  q.bind(1, customer_id);
+  q.bind(2, sql_limit(limit));
+  return read_records(q);
 }
 
 std::vector<activity_record> activity_repository::page_for_customer(
@@ -81,14 +91,7 @@ std::vector<activity_record> activity_repository::page_for_customer(
   q.bind(2, limit);
   if (after)
     q.bind(3, *after);
-  std::vector<activity_record> out;
-  while (q.executeStep()) {
-    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-                   optional_int(q.getColumn(3)), optional_int(q.getColumn(4)),
-                   q.getColumn(5).getString(), q.getColumn(6).getString(),
-                   q.getColumn(7).getString()});
-  }
-  return out;
+  return read_records(q);
 }
 
 std::int64_t activity_repository::count_for_customer(std::int64_t customer_id) {
