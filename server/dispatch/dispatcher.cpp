@@ -138,7 +138,7 @@ boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& s
                       is_protocol_error(cmd.error().code)};
 
   request_context ctx{server, caller, request};
-  group_commit& commits = server.commits();
+  store::group_commit& commits = server.commits();
   if (!commits.attached())
     commits.attach(co_await boost::asio::this_coro::executor);
   const std::uint64_t commits_before = commits.mark();

@@ -4,7 +4,7 @@
 
 #include "common/protocol/message.hpp"
 #include "server/config.hpp"
-#include "server/dispatch/group_commit.hpp"
+#include "server/store/group_commit.hpp"
 #include "server/dispatch/peer.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/services/activity_log.hpp"
@@ -31,7 +31,7 @@ class server_state {
   const server_config& config() const noexcept { return config_; }
   store::database& db() noexcept { return db_; }
   // Durable acknowledgements and batched log writes (see group_commit.hpp).
-  group_commit& commits() noexcept { return commits_; }
+  store::group_commit& commits() noexcept { return commits_; }
   store::accounts_repository& accounts() noexcept { return accounts_; }
   security::password_pool& passwords() noexcept { return passwords_; }
   services::catalogue_service& catalogue() noexcept { return catalogue_; }
@@ -94,7 +94,7 @@ class server_state {
  private:
   server_config config_;
   store::database& db_;
-  group_commit commits_;
+  store::group_commit commits_;
   store::accounts_repository accounts_;
   security::password_pool& passwords_;
   services::catalogue_service catalogue_;

@@ -1,5 +1,5 @@
 // Group commit: WAL syncs on a thread of their own, shared by the requests waiting for them.
-#include "server/dispatch/group_commit.hpp"
+#include "server/store/group_commit.hpp"
 
 #include "server/log/console.hpp"
 
@@ -17,7 +17,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace tcs {
+namespace tcs::store {
 
 namespace asio = boost::asio;
 
@@ -268,4 +268,4 @@ std::optional<std::string> group_commit::sync_wal() {
   return std::nullopt;
 }
 
-}  // namespace tcs
+}  // namespace tcs::store

@@ -37,7 +37,7 @@
 #include <string>
 #include <vector>
 
-namespace tcs {
+namespace tcs::store {
 
 class group_commit {
  public:
@@ -126,4 +126,4 @@ class group_commit {
   static boost::asio::thread_pool& started(std::optional<boost::asio::thread_pool>& pool);
 };
 
-}  // namespace tcs
+}  // namespace tcs::store
