@@ -1,5 +1,6 @@
 // What the dispatcher and the services' callers know about a connection: an identity and a
-// mailbox. The network layer (server/net/session.hpp) implements it; nothing here does I/O.
+// mailbox. The network layer implements it (server/net/session.hpp, over any transport);
+// nothing here does I/O. Tests implement it with a recording peer.
 #pragma once
 
 #include <cstdint>
@@ -14,9 +15,11 @@ class peer {
  public:
   virtual ~peer() = default;
 
-  // Queues one encoded frame. Never does I/O and never suspends, so it is safe to call while
-  // fanning out to many peers. Frames are shared, not copied, between receivers. Ignored once
-  // the peer is stopped.
+  // Queues one encoded frame (encode_message(): length prefix + JSON). Only enqueues: never
+  // does I/O, never suspends and never ends the peer inline (a peer whose queue passes its cap
+  // is closed by a teardown posted to the loop), so it is safe to call while fanning out to
+  // many peers. Frames are shared, not copied, between receivers. Ignored once the peer is
+  // closing or stopped.
   virtual void deliver(std::shared_ptr<const std::string> frame) = 0;
 
   // Sends what is already queued, then closes. Idempotent.

@@ -33,7 +33,8 @@ class input_budget {
   // What a session is to the budget: the bytes it holds, and a way to close it.
   class holder {
    public:
-    // Closes the connection; must leave the budget (update(*this, 0)), as stop() does.
+    // Closes the connection, at once or by a teardown posted to the loop; the budget stops
+    // counting it either way (update() takes out a holder that did not leave).
     virtual void evict() = 0;
 
    protected:

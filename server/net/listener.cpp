@@ -1,7 +1,13 @@
 // The accept loop.
 #include "server/net/listener.hpp"
 
+#include "server/log/console.hpp"
 #include "server/net/session.hpp"
+#include "server/net/tcp_transport.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <fcntl.h>
 #include <malloc.h>
@@ -9,13 +15,10 @@
 
 namespace tcs::net {
 
-char* shared_read_buffer() {
-  static std::array<char, shared_read_buffer_bytes> buffer;
-  return buffer.data();
-}
-
 namespace {
 
+namespace asio = boost::asio;
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 using steady = std::chrono::steady_clock;
 
 // After an accept error other than running out of descriptors (out of memory, buffers), the
@@ -167,8 +170,8 @@ asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, server_stat
     }
     boost::system::error_code opt_ec;
     socket.set_option(asio::ip::tcp::no_delay(true), opt_ec);
-    auto s = std::make_shared<session<asio::ip::tcp::socket>>(std::move(socket), state, commands,
-                                                              budget);
+    auto s = std::make_shared<session>(std::make_unique<tcp_transport>(std::move(socket)), state,
+                                       commands, budget);
     s->id = next_peer_id();
     s->start();
   }
