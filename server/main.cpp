@@ -6,11 +6,13 @@
 #include "server/dispatch/account_watch.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/support_teardown.hpp"
 #include "server/log/console.hpp"
 #include "server/net/input_budget.hpp"
 #include "server/net/listener.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
+#include "server/services/service_set.hpp"
 #include "server/store/database.hpp"
 #include "server/store/demo_data.hpp"
 
@@ -111,6 +113,29 @@ void fit_connections_to_descriptors(tcs::server_config& config, rlim_t open_file
   config.max_connections = fit;
 }
 
+// --demo: the demo customers, executives and catalogue, into an empty database only.
+void load_demo_data(tcs::store::database& db, const std::string& path) {
+  if (!db.is_empty()) {
+    tcs::log::console("La base de datos ya tiene datos; no se cargan los de demostración.");
+    return;
+  }
+  tcs::store::load_demo_data(
+      db, [](std::string_view pw) { return tcs::security::hash_password(pw); }, unix_now());
+  tcs::log::console("Datos de demostración cargados en " + path + ".");
+}
+
+// The listening socket: socket(), setsockopt(SO_REUSEADDR), bind(), listen().
+asio::ip::tcp::acceptor open_listener(asio::io_context& ctx, const tcs::server_config& config) {
+  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config.host), config.port);
+  asio::ip::tcp::acceptor acceptor(ctx);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  tcs::log::console("Escuchando en " + config.host + ":" + std::to_string(config.port) + ".");
+  return acceptor;
+}
+
 int serve(tcs::server_config config) {
   // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen).
   std::signal(SIGHUP, SIG_IGN);
@@ -124,29 +149,23 @@ int serve(tcs::server_config config) {
   } drain_console_at_exit;
   fit_connections_to_descriptors(config, raise_open_file_limit());
   tcs::store::database db(config.db_path);
-  if (config.demo) {
-    if (db.is_empty()) {
-      tcs::store::load_demo_data(
-          db, [](std::string_view pw) { return tcs::security::hash_password(pw); }, unix_now());
-      tcs::log::console("Datos de demostración cargados en " + config.db_path + ".");
-    } else {
-      tcs::log::console("La base de datos ya tiene datos; no se cargan los de demostración.");
-    }
-  }
+  if (config.demo)
+    load_demo_data(db, config.db_path);
 
   tcs::net::input_budget input_memory(config.max_input_bytes);
   asio::io_context ctx{1};  // one thread runs the loop; the hint lets Asio skip locking
   tcs::security::password_pool passwords(config.hash_threads, config.hash_queue);
-  tcs::server_state state(config, db, passwords);
-  const tcs::dispatcher commands(tcs::all_commands());
+  // The composition root: the store's group commit (its sync threads start here), the
+  // services over the database, the registry of sessions, and the dispatcher that joins them.
+  tcs::store::group_commit commits(db);
+  commits.attach(ctx.get_executor());
+  tcs::services::service_set services(db, commits, passwords,
+                                      {config.min_password_length, config.throttle});
+  tcs::server_state state(config);
+  tcs::watch_departures(state, services);
+  const tcs::dispatcher commands(tcs::all_commands(), services);
 
-  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config.host), config.port);
-  asio::ip::tcp::acceptor acceptor(ctx);
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  tcs::log::console("Escuchando en " + config.host + ":" + std::to_string(config.port) + ".");
+  asio::ip::tcp::acceptor acceptor = open_listener(ctx, config);
 
   asio::co_spawn(ctx, tcs::net::accept_loop(acceptor, state, commands, input_memory),
                  [](std::exception_ptr e) {
@@ -154,7 +173,7 @@ int serve(tcs::server_config config) {
                      std::rethrow_exception(e);  // a dead listener must stop the server
                  });
   // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
-  tcs::account_watch disabled_accounts(ctx.get_executor(), state);
+  tcs::account_watch disabled_accounts(ctx.get_executor(), state, services.accounts());
   disabled_accounts.start();
 
   asio::steady_timer grace(ctx);

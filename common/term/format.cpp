@@ -1,6 +1,8 @@
 // Money, date, label and column formatting for the terminals.
 #include "common/term/format.hpp"
 
+#include "common/protocol/actions.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <ctime>
@@ -96,30 +98,7 @@ std::string_view kind_name(std::string_view kind) {
 }
 
 std::string_view activity_label(std::string_view action) {
-  static constexpr std::pair<std::string_view, std::string_view> labels[] = {
-      {"login", "inicio de sesión"},
-      {"logout", "cierre de sesión"},
-      {"password_change", "cambio de contraseña"},
-      {"history_view", "consulta de historial"},
-      {"detail_view", "consulta de detalle de operación"},
-      {"catalogue_view", "consulta de catálogo"},
-      {"purchase", "compra"},
-      {"return_request", "solicitud de devolución"},
-      {"shipment_confirm", "confirmación de envío"},
-      {"queue_join", "solicitud de ejecutivo"},
-      {"queue_leave", "salida de la cola"},
-      {"referral", "derivación a ejecutivo"},
-      {"chat_end", "fin de conversación"},
-      {"offer", "oferta de compra"},
-      {"offer_answer", "respuesta a oferta"},
-      {"operations_view", "revisión de operaciones con ejecutivo"},
-      {"publish", "publicación de carta"},
-  };
-  for (const auto& [key, label] : labels) {
-    if (key == action)
-      return label;
-  }
-  return action;
+  return actions::label(action);  // one table with the server's (common/protocol/actions.hpp)
 }
 
 }  // namespace tcs::term

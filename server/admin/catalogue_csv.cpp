@@ -39,21 +39,8 @@ std::string echoed(std::string_view text) {
   return "\"" + escape_control_chars(clipped) + (cut ? "...\"" : "\"");
 }
 
-}  // namespace
-
-checked<std::vector<catalogue_row>> parse_catalogue_csv(std::string_view text) {
-  auto records = read_csv(text);
-  if (!records) {
-    return records.error();
-  }
-  if (records->empty()) {
-    return input_error{1,
-                       "the file is empty; the first line must be the header "
-                       "name,kind,price,stock"};
-  }
-
-  // Where each column is in this file.
-  const csv_record& header = records->front();
+// Where each column is in this file, from its header line.
+checked<std::array<std::size_t, columns.size()>> column_positions(const csv_record& header) {
   std::array<std::size_t, columns.size()> position{};
   std::array<bool, columns.size()> seen{};
   const auto bad_header = [&](std::string why) {
@@ -78,6 +65,26 @@ checked<std::vector<catalogue_row>> parse_catalogue_csv(std::string_view text) {
     seen[c] = true;
     position[c] = f;
   }
+  return position;
+}
+
+}  // namespace
+
+checked<std::vector<catalogue_row>> parse_catalogue_csv(std::string_view text) {
+  auto records = read_csv(text);
+  if (!records) {
+    return records.error();
+  }
+  if (records->empty()) {
+    return input_error{1,
+                       "the file is empty; the first line must be the header "
+                       "name,kind,price,stock"};
+  }
+
+  auto position = column_positions(records->front());
+  if (!position) {
+    return position.error();
+  }
 
   std::vector<catalogue_row> rows;
   std::map<std::string, std::size_t> lines_by_name;  // lower-case name -> first line
@@ -89,10 +96,10 @@ checked<std::vector<catalogue_row>> parse_catalogue_csv(std::string_view text) {
       return bad("expected 4 fields (name,kind,price,stock), found " +
                  std::to_string(record.fields.size()));
     }
-    const std::string_view raw_name = record.fields[position[0]];
-    const std::string_view kind = trim(record.fields[position[1]]);
-    const std::string_view price = trim(record.fields[position[2]]);
-    const std::string_view stock = trim(record.fields[position[3]]);
+    const std::string_view raw_name = record.fields[(*position)[0]];
+    const std::string_view kind = trim(record.fields[(*position)[1]]);
+    const std::string_view price = trim(record.fields[(*position)[2]]);
+    const std::string_view stock = trim(record.fields[(*position)[3]]);
 
     auto cleaned = services::clean_name(raw_name, services::max_product_name_bytes);
     if (!cleaned) {

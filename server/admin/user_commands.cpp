@@ -5,9 +5,9 @@
 #include "server/admin/qr_text.hpp"
 #include "server/admin/text_checks.hpp"
 #include "server/config.hpp"
-#include "server/dispatch/account_watch.hpp"
 #include "server/security/passwords.hpp"
 #include "server/security/totp.hpp"
+#include "server/services/accounts_service.hpp"
 #include "server/services/names.hpp"
 #include "server/services/password_policy.hpp"
 #include "server/store/accounts_repository.hpp"
@@ -358,7 +358,7 @@ int user_set_disabled(const std::vector<std::string>& args, bool disable) {
   }
   if (disable) {
     std::cout << "Disabled " << who << ". A running server logs out its session within "
-              << account_watch_interval.count() << " s.\n";
+              << services::disabled_logout_delay.count() << " s.\n";
   } else {
     std::cout << "Enabled " << who << ". The account can log in again.\n";
   }

@@ -15,13 +15,8 @@ namespace tcs {
 
 namespace asio = boost::asio;
 
-store::disabled_ids find_disabled(store::database& db, std::span<const std::int64_t> customer_ids,
-                                  std::span<const std::int64_t> executive_ids) {
-  return store::admin_repository(db).disabled_among(customer_ids, executive_ids);
-}
-
-std::size_t log_out_disabled(server_state& state) {
-  const auto peers = state.snapshot();
+std::size_t log_out_disabled(server_state& sessions, services::accounts_service& accounts) {
+  const auto peers = sessions.snapshot();
   std::vector<std::int64_t> customer_ids, executive_ids;
   for (const auto& p : peers) {
     if (p->who == role::customer) {
@@ -33,7 +28,7 @@ std::size_t log_out_disabled(server_state& state) {
   if (customer_ids.empty() && executive_ids.empty()) {
     return 0;
   }
-  const auto disabled = find_disabled(state.db(), customer_ids, executive_ids);
+  const auto disabled = accounts.disabled_among(customer_ids, executive_ids);
   if (disabled.customers.empty() && disabled.executives.empty()) {
     return 0;
   }
@@ -59,9 +54,10 @@ std::size_t log_out_disabled(server_state& state) {
   return closed;
 }
 
-account_watch::account_watch(asio::any_io_executor executor, server_state& state,
+account_watch::account_watch(asio::any_io_executor executor, server_state& sessions,
+                             services::accounts_service& accounts,
                              std::chrono::steady_clock::duration interval)
-    : state_(state), timer_(std::move(executor)), interval_(interval) {}
+    : sessions_(sessions), accounts_(accounts), timer_(std::move(executor)), interval_(interval) {}
 
 void account_watch::start() {
   asio::co_spawn(timer_.get_executor(), run(), [](std::exception_ptr e) {
@@ -79,10 +75,10 @@ asio::awaitable<void> account_watch::run() {
   while (!stopped_) {
     timer_.expires_after(interval_);
     auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec || stopped_ || state_.shutting_down())
+    if (ec || stopped_ || sessions_.shutting_down())
       co_return;
     try {
-      log_out_disabled(state_);
+      log_out_disabled(sessions_, accounts_);
     } catch (const std::exception& e) {
       log::error(std::string("account watch: ") + e.what());
     }

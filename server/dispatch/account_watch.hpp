@@ -2,7 +2,9 @@
 // as another process on the same database file).
 //
 // Contract:
-// - find_disabled() is sans-io: one short query for the given connected ids.
+// - The look-up is the accounts service's (accounts_service::disabled_among): one short query
+//   for the given connected ids. The watch stays in dispatch because what it does with the
+//   answer is a session matter: an event to each peer, and closing it.
 // - log_out_disabled() sends each logged-in peer whose account is disabled the event
 //   {"type":"account_disabled","message":...} and closes it once that is flushed (its normal
 //   teardown then leaves the queue or the chat and tells the other party). Peers already
@@ -13,8 +15,7 @@
 #pragma once
 
 #include "server/dispatch/server_state.hpp"
-#include "server/store/admin_repository.hpp"
-#include "server/store/database.hpp"
+#include "server/services/accounts_service.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -26,21 +27,18 @@
 
 namespace tcs {
 
-// How soon a disabled account's session ends: short enough that an administrator sees it
-// happen, long enough that the query (a few primary-key lookups) costs nothing.
-inline constexpr std::chrono::seconds account_watch_interval{2};
+// How often the watch looks: services::disabled_logout_delay (accounts_service.hpp).
+inline constexpr std::chrono::seconds account_watch_interval = services::disabled_logout_delay;
 
 inline constexpr std::string_view account_disabled_message =
     "Su cuenta fue deshabilitada por un administrador.";
 
-store::disabled_ids find_disabled(store::database& db, std::span<const std::int64_t> customer_ids,
-                                  std::span<const std::int64_t> executive_ids);
-
-std::size_t log_out_disabled(server_state& state);
+std::size_t log_out_disabled(server_state& sessions, services::accounts_service& accounts);
 
 class account_watch {
  public:
-  account_watch(boost::asio::any_io_executor executor, server_state& state,
+  account_watch(boost::asio::any_io_executor executor, server_state& sessions,
+                services::accounts_service& accounts,
                 std::chrono::steady_clock::duration interval = account_watch_interval);
 
   // Spawns the timer loop on the executor. Call once.
@@ -51,7 +49,8 @@ class account_watch {
  private:
   boost::asio::awaitable<void> run();
 
-  server_state& state_;
+  server_state& sessions_;
+  services::accounts_service& accounts_;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::duration interval_;
   bool stopped_ = false;

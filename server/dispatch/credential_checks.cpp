@@ -1,9 +1,9 @@
 // Field caps, the throttle's turn and the hashing queue's bounds for password checks.
 #include "server/dispatch/credential_checks.hpp"
 
-#include "server/dispatch/server_state.hpp"
 #include "server/log/console.hpp"
 #include "server/services/password_policy.hpp"
+#include "server/services/service_set.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -62,12 +62,12 @@ std::int64_t now_ms() {
 
 boost::asio::awaitable<result<void>> admit(request_context& ctx, std::string_view account_key,
                                            const std::string& address) {
-  server_state& server = ctx.server;
-  if (!server.passwords().has_room(address))
+  auto& services = ctx.services;
+  if (!services.passwords().has_room(address))
     co_return failure{errc::busy,
                       "Hay demasiados accesos en curso desde su dirección; intente en unos "
                       "segundos."};
-  const auto turn = server.throttle().admit(account_key, address, now_ms());
+  const auto turn = services.throttle().admit(account_key, address, now_ms());
   if (!turn.admitted)
     co_return too_many_attempts(turn.retry_after_ms);
   if (turn.slowed_account)

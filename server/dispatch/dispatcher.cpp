@@ -1,12 +1,17 @@
 // Request validation and dispatch.
 #include "server/dispatch/dispatcher.hpp"
 
+#include "server/dispatch/audit.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/support_common.hpp"
+#include "server/dispatch/views.hpp"
 #include "server/log/console.hpp"
+#include "server/services/service_set.hpp"
 
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace tcs {
@@ -84,11 +89,41 @@ result<void> check_access(const peer& caller, access who) {
 
 }  // namespace
 
-dispatcher::dispatcher(std::vector<command> table) : table_(std::move(table)) {
+dispatcher::dispatcher(std::vector<command> table)
+    : table_(std::move(table)),
+      caches_(std::make_unique<reply_caches>()),
+      counters_(table_.size()) {
   for (const command& c : table_) {
     if (!by_type_.emplace(c.type, &c).second)
       throw std::logic_error("duplicate command type: " + std::string(c.type));
   }
+}
+
+dispatcher::dispatcher(std::vector<command> table, tcs::services::service_set& services)
+    : dispatcher(std::move(table)) {
+  services_ = &services;
+}
+
+dispatcher::dispatcher(dispatcher&&) noexcept = default;
+dispatcher& dispatcher::operator=(dispatcher&&) noexcept = default;
+dispatcher::~dispatcher() = default;
+
+const command_counters* dispatcher::counters(std::string_view type) const {
+  auto it = by_type_.find(type);
+  return it == by_type_.end() ? nullptr : &counters_[it->second - table_.data()];
+}
+
+void dispatcher::count(const command& cmd, const result<json::object>& body,
+                       std::chrono::steady_clock::time_point started) const {
+  command_counters& c = counters_[&cmd - table_.data()];
+  const auto took = std::chrono::steady_clock::now() - started;
+  ++c.calls;
+  if (!body) {
+    ++c.errors;
+    ++c.errors_by_code[static_cast<std::size_t>(body.error().code)];
+  }
+  c.total_time += took;
+  c.max_time = std::max<std::chrono::nanoseconds>(c.max_time, took);
 }
 
 result<const command*> dispatcher::check(const peer& caller, const json::object& request) const {
@@ -120,9 +155,32 @@ result<const command*> dispatcher::check(const peer& caller, const json::object&
   return cmd;
 }
 
-boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& server,
+// The chat the command needs, the handler, its audit, and the wait for durability.
+boost::asio::awaitable<result<json::object>> dispatcher::run(const command& cmd,
+                                                             request_context& ctx) const {
+  if (cmd.precondition == needs::chat) {
+    auto chat = current_chat(ctx.services.support(), *ctx.caller);
+    if (!chat)
+      co_return chat.error();  // a check like the others: not recorded
+    ctx.chat = *chat;
+  }
+  store::group_commit& commits = ctx.services.commits();
+  if (!commits.attached())
+    commits.attach(co_await boost::asio::this_coro::executor);
+  const std::uint64_t commits_before = commits.mark();
+  auto body = co_await cmd.handler(ctx);
+  audit::record_outcome(cmd, ctx, body);
+  // What the handler committed is on disk before the reply says so (group commit: one
+  // WAL sync, off the loop, for every request waiting at the same time).
+  if (commits.must_wait(commits_before))
+    co_await commits.make_durable();
+  co_return body;
+}
+
+boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& sessions,
                                                                  std::shared_ptr<peer> caller,
                                                                  std::string payload) const {
+  const auto started = std::chrono::steady_clock::now();
   auto parsed = parse_message(payload);
   if (!parsed)
     co_return outcome{make_error("error", std::nullopt, parsed.error()), false, true};
@@ -131,28 +189,26 @@ boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& s
   const std::string type(request.at("type").get_string());
 
   auto cmd = check(*caller, request);
-  if (!cmd)
+  if (!cmd) {
+    if (auto known = by_type_.find(type); known != by_type_.end())
+      count(*known->second, cmd.error(), started);
     // The type is the peer's (maybe unknown, 64 KiB long or full of escape codes): the reply
     // quotes it clipped and escaped, like the message does; a known type is unchanged.
     co_return outcome{make_error(echo_value(type), id, cmd.error()), false,
                       is_protocol_error(cmd.error().code)};
+  }
+  if (!services_)
+    throw std::logic_error("dispatcher built without services");
 
-  request_context ctx{server, caller, request};
-  store::group_commit& commits = server.commits();
-  if (!commits.attached())
-    commits.attach(co_await boost::asio::this_coro::executor);
-  const std::uint64_t commits_before = commits.mark();
+  request_context ctx{sessions, *services_, *caches_, caller, request};
   result<json::object> body = failure{errc::internal};
   try {
-    body = co_await (*cmd)->handler(ctx);
-    // What the handler committed is on disk before the reply says so (group commit: one
-    // WAL sync, off the loop, for every request waiting at the same time).
-    if (commits.must_wait(commits_before))
-      co_await commits.make_durable();
+    body = co_await run(**cmd, ctx);
   } catch (const std::exception& e) {
     log::error("request \"" + type + "\" from " + caller->remote_address + " failed: " + e.what());
     body = failure{errc::internal};
   }
+  count(**cmd, body, started);
   if (!body)
     co_return outcome{make_error(type, id, body.error()), ctx.close_after_reply};
   // Envelope first, so a human reading the wire sees type, id and ok at the start.

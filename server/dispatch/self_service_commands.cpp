@@ -3,17 +3,18 @@
 //
 // Every customer request a handler serves, except the two lookups that start a return or a
 // confirmation (returnable, pending), records one activity entry (outcome "ok" or the error
-// code) and prints one console line naming the customer by display name; refusals by the
-// dispatcher (missing fields, wrong role) are answered before any handler and are not logged.
-// Writes are committed by the services before the handler returns, so an ok reply always
-// describes a durable change.
+// code) and prints one console line naming the customer by display name: the table says
+// which action (audit_all / audit_done), the handler fills ctx.audit, the dispatcher writes
+// them (command.hpp, "Audit contract"). Refusals by the dispatcher (missing fields, wrong
+// role) are answered before any handler and are not logged. Writes are committed by the
+// services before the handler returns, so an ok reply always describes a durable change.
+#include "common/protocol/actions.hpp"
 #include "server/dispatch/areas.hpp"
 #include "server/dispatch/credential_checks.hpp"
 #include "server/dispatch/pages.hpp"
-#include "server/dispatch/server_state.hpp"
 #include "server/dispatch/views.hpp"
-#include "server/log/console.hpp"
 #include "server/services/password_policy.hpp"
+#include "server/services/service_set.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -26,39 +27,6 @@ namespace tcs {
 namespace {
 
 using boost::asio::awaitable;
-
-// Spanish names of the logged actions, for the console line of a refused request.
-std::string_view action_label(std::string_view action) {
-  if (action == "password_change")
-    return "cambio de clave";
-  if (action == "detail_view")
-    return "detalle de operación";
-  if (action == "purchase")
-    return "compra";
-  if (action == "return_request")
-    return "devolución";
-  if (action == "shipment_confirm")
-    return "confirmación de envío";
-  return action;
-}
-
-// A request that went through: one activity entry and the console line `text`.
-void report_done(request_context& ctx, std::string_view action, std::string_view detail,
-                 const std::string& text) {
-  ctx.server.record(*ctx.caller, action, detail, "ok");
-  log::console(text);
-}
-
-// A request refused by its handler: one activity entry with the error code as outcome and one
-// console line; returns the failure for the reply.
-failure report_refused(request_context& ctx, std::string_view action, std::string_view detail,
-                       failure f) {
-  const std::string_view code = code_name(f.code);
-  ctx.server.record(*ctx.caller, action, detail, code);
-  log::console("Cliente " + ctx.caller->name + ": solicitud rechazada (" +
-               std::string(action_label(action)) + ", " + std::string(code) + ").");
-  return f;
-}
 
 std::string operation_ref(std::int64_t id) {
   return "#" + std::to_string(id);
@@ -89,59 +57,60 @@ awaitable<result<json::object>> operations_list(request_context& ctx,
   auto page = read_page_request(ctx.request);
   if (!page)
     co_return page.error();
-  server_state& server = ctx.server;
-  co_return summaries_page(
-      ctx, *page,
-      server.orders().page(view, ctx.caller->account_id, server.now(), page->after, page->limit));
+  auto& services = ctx.services;
+  co_return summaries_page(ctx, *page,
+                           services.orders().page(view, ctx.caller->account_id, services.now(),
+                                                  page->after, page->limit));
 }
 
 // ---------------------------------------------------------------------------------------------
 // password.change
 
+// The request is not worth a row: the hashing did not run, or the peer is gone.
+failure unrecorded(request_context& ctx, failure f) {
+  ctx.audit.record = false;
+  return f;
+}
+
 awaitable<result<json::object>> change_password(request_context& ctx) {
-  server_state& server = ctx.server;
+  auto& services = ctx.services;
   const std::string current(get_string(ctx.request, "current").value());
   const std::string new1(get_string(ctx.request, "new").value());
   const std::string new2(get_string(ctx.request, "confirm").value());
-  constexpr std::string_view action = "password_change";
 
   // The policy is checked on the texts first: a bad request never costs two hashes.
   if (auto ok =
-          services::check_new_password(current, new1, new2, server.config().min_password_length);
+          services::check_new_password(current, new1, new2, services.options().min_password_length);
       !ok)
-    co_return report_refused(ctx, action, "", ok.error());
+    co_return ok.error();
 
   // Guessing the current password is a login attempt: capped, counted and slowed the same way
   // (same keys: the account's email and the address), before any hash.
   if (auto ok = credentials::check_sizes(ctx.caller->email, current); !ok)
-    co_return report_refused(ctx, action, "", ok.error());
-  const std::string key = store::ascii_lower(ctx.caller->email);
+    co_return ok.error();
+  const std::string key = services::login_key(ctx.caller->email);
   const std::string address = credentials::host_of(ctx.caller->remote_address);
-  if (auto admitted = co_await credentials::admit(ctx, key, address); !admitted) {
-    if (admitted.error().code == errc::internal)
-      co_return admitted.error();  // the peer is gone
-    co_return report_refused(ctx, action, "", admitted.error());
-  }
+  if (auto admitted = co_await credentials::admit(ctx, key, address); !admitted)
+    co_return admitted.error();  // `internal` (the peer is gone) is never recorded
 
-  auto account = server.accounts().customer_by_id(ctx.caller->account_id);
-  if (!account)
-    co_return report_refused(ctx, action, "", failure{errc::not_found, "La cuenta ya no existe."});
-  const auto checked = co_await server.passwords().verify(account->password_hash, current,
-                                                          credentials::hash_job(ctx, address));
+  auto stored = services.accounts().customer_password_hash(ctx.caller->account_id);
+  if (!stored)
+    co_return failure{errc::not_found, "La cuenta ya no existe."};
+  auto job = credentials::hash_job(ctx, address);
+  const auto checked = co_await services.passwords().verify(std::move(*stored), current, job);
   if (auto not_run = credentials::not_run(*ctx.caller, checked.state))
-    co_return *not_run;
+    co_return unrecorded(ctx, *not_run);
   if (!checked.match)
-    co_return report_refused(
-        ctx, action, "", failure{errc::bad_credentials, "La contraseña actual no es correcta."});
-  server.throttle().record_success(key, address);
+    co_return failure{errc::bad_credentials, "La contraseña actual no es correcta."};
+  services.throttle().record_success(key, address);
 
-  const auto made = co_await server.passwords().hash(new1, credentials::hash_job(ctx, address));
+  auto new_job = credentials::hash_job(ctx, address);
+  const auto made = co_await services.passwords().hash(new1, new_job);
   if (auto not_run = credentials::not_run(*ctx.caller, made.state))
-    co_return *not_run;
-  const std::string& hash = made.hash;
-  if (!server.accounts().set_customer_password(ctx.caller->account_id, hash))
-    co_return report_refused(ctx, action, "", failure{errc::not_found, "La cuenta ya no existe."});
-  report_done(ctx, action, "", "Cambio Clave Cliente " + ctx.caller->name + ".");
+    co_return unrecorded(ctx, *not_run);
+  if (!services.accounts().set_customer_password(ctx.caller->account_id, made.hash))
+    co_return failure{errc::not_found, "La cuenta ya no existe."};
+  ctx.audit.line = "Cambio Clave Cliente " + ctx.caller->name + ".";
   co_return json::object{};
 }
 
@@ -152,26 +121,25 @@ awaitable<result<json::object>> history(request_context& ctx) {
   auto page = read_page_request(ctx.request);
   if (!page)
     co_return page.error();
-  server_state& server = ctx.server;
-  const auto ops = server.orders().page(services::operation_view::history, ctx.caller->account_id,
-                                        server.now(), page->after, page->limit);
+  auto& services = ctx.services;
+  const auto ops = services.orders().page(services::operation_view::history, ctx.caller->account_id,
+                                          services.now(), page->after, page->limit);
   // One consultation is its first page; the pages after it are not logged again.
-  if (!page->after) {
-    const std::string count = std::to_string(ops.total) + " operaciones";
-    report_done(ctx, "history_view", count,
-                "Cliente " + ctx.caller->name + " consultó su historial (" + count + ").");
-  }
+  ctx.audit.record = !page->after;
+  ctx.audit.detail = std::to_string(ops.total) + " operaciones";
+  ctx.audit.line =
+      "Cliente " + ctx.caller->name + " consultó su historial (" + ctx.audit.detail + ").";
   co_return summaries_page(ctx, *page, ops);
 }
 
 awaitable<result<json::object>> history_detail(request_context& ctx) {
   const auto id = get_int(ctx.request, "operation_id").value();
-  auto details = ctx.server.orders().details(ctx.caller->account_id, id);
+  ctx.audit.detail = operation_ref(id);
+  auto details = ctx.services.orders().details(ctx.caller->account_id, id);
   if (!details)
-    co_return report_refused(ctx, "detail_view", operation_ref(id), details.error());
-  report_done(ctx, "detail_view", operation_ref(id),
-              "Cliente " + ctx.caller->name + " consultó el detalle de la operación " +
-                  operation_ref(id) + ".");
+    co_return details.error();
+  ctx.audit.line = "Cliente " + ctx.caller->name + " consultó el detalle de la operación " +
+                   operation_ref(id) + ".";
   json::object body;
   body["operation"] = views::operation_details(*details);
   co_return body;
@@ -186,8 +154,7 @@ struct catalogue_page {
   std::optional<std::int64_t> next;
 };
 
-catalogue_page splice_page(const server_state::encoded_products& cache, std::size_t start,
-                           std::int64_t limit) {
+catalogue_page splice_page(const encoded_products& cache, std::size_t start, std::int64_t limit) {
   page_writer out(limit);
   std::optional<std::int64_t> last;
   bool more = false;
@@ -206,11 +173,11 @@ awaitable<result<json::object>> catalogue(request_context& ctx) {
   if (!page)
     co_return page.error();
   const bool executive = ctx.caller->who == role::executive;
-  const auto products = ctx.server.catalogue().snapshot(
+  const auto products = ctx.services.catalogue().snapshot(
       executive ? services::catalogue_scope::executive : services::catalogue_scope::customer);
   std::size_t start = 0;
   if (page->after) {
-    auto position = ctx.server.catalogue().position_after(*products, *page->after);
+    auto position = ctx.services.catalogue().position_after(*products, *page->after);
     if (!position)
       co_return failure{errc::invalid_field,
                         "El campo \"after\" no corresponde a ningún producto: pida el catálogo "
@@ -219,12 +186,11 @@ awaitable<result<json::object>> catalogue(request_context& ctx) {
   }
   // The executive's `:catalogue` is logged by the support area, not here; one consultation is
   // its first page.
-  if (!executive && !page->after)
-    report_done(ctx, "catalogue_view", "",
-                "Cliente " + ctx.caller->name + " consultó el catálogo.");
+  ctx.audit.record = !executive && !page->after;
+  ctx.audit.line = "Cliente " + ctx.caller->name + " consultó el catálogo.";
   // Each product is serialised once per snapshot and shared by every page until it changes;
   // the first page at the default limit (the menu's request) is kept whole.
-  auto& cache = ctx.server.encoded_catalogue(executive);
+  auto& cache = ctx.caches.catalogue_for(executive);
   if (cache.source != products) {
     cache.source = products;
     cache.items.clear();
@@ -279,26 +245,29 @@ std::string units_text(std::int64_t units) {
 }
 
 awaitable<result<json::object>> purchase(request_context& ctx) {
-  server_state& server = ctx.server;
+  auto& services = ctx.services;
   const peer& caller = *ctx.caller;
   auto cart = parse_cart(ctx.request.at("lines").as_array());
-  if (!cart)
-    co_return report_refused(ctx, "purchase", cart.error().message, cart.error());
+  if (!cart) {
+    ctx.audit.detail = cart.error().message;
+    co_return cart.error();
+  }
   std::int64_t units = 0;
   for (const auto& line : *cart)
     units += line.quantity;
 
-  auto id = server.orders().purchase(caller.account_id, *cart, server.now(), caller.name);
-  if (!id)
-    co_return report_refused(ctx, "purchase", id.error().message, id.error());
+  auto id = services.orders().purchase(caller.account_id, *cart, services.now(), caller.name);
+  if (!id) {
+    ctx.audit.detail = id.error().message;
+    co_return id.error();
+  }
   // Committed: from here on the purchase exists whatever happens to this connection.
-  auto details = server.orders().details(caller.account_id, *id);
+  auto details = services.orders().details(caller.account_id, *id);
   const std::int64_t total = details ? details->operation.total : 0;
-  report_done(ctx, "purchase",
-              "operación " + operation_ref(*id) + ": " + units_text(units) + ", total " +
-                  std::to_string(total),
-              "Cliente " + caller.name + " compró " + units_text(units) + " (operación " +
-                  operation_ref(*id) + ").");
+  ctx.audit.detail = "operación " + operation_ref(*id) + ": " + units_text(units) + ", total " +
+                     std::to_string(total);
+  ctx.audit.line = "Cliente " + caller.name + " compró " + units_text(units) + " (operación " +
+                   operation_ref(*id) + ").";
   json::object body;
   body["operation_id"] = *id;
   body["total"] = total;
@@ -309,15 +278,15 @@ awaitable<result<json::object>> purchase(request_context& ctx) {
 // return, returnable
 
 awaitable<result<json::object>> request_return(request_context& ctx) {
-  server_state& server = ctx.server;
+  auto& services = ctx.services;
   const peer& caller = *ctx.caller;
   const auto id = get_int(ctx.request, "operation_id").value();
-  auto done = server.orders().request_return(caller.account_id, id, server.now(), caller.name);
+  ctx.audit.detail = operation_ref(id);
+  auto done = services.orders().request_return(caller.account_id, id, services.now(), caller.name);
   if (!done)
-    co_return report_refused(ctx, "return_request", operation_ref(id), done.error());
-  report_done(ctx, "return_request", operation_ref(id),
-              "Cliente " + caller.name + " solicitó la devolución de la operación " +
-                  operation_ref(id) + ".");
+    co_return done.error();
+  ctx.audit.line = "Cliente " + caller.name + " solicitó la devolución de la operación " +
+                   operation_ref(id) + ".";
   co_return json::object{};
 }
 
@@ -329,16 +298,18 @@ awaitable<result<json::object>> returnable(request_context& ctx) {
 // confirm, pending
 
 awaitable<result<json::object>> confirm(request_context& ctx) {
-  server_state& server = ctx.server;
+  auto& services = ctx.services;
   const peer& caller = *ctx.caller;
   const auto id = get_int(ctx.request, "operation_id").value();
-  auto state = server.orders().confirm(caller.account_id, id, server.now(), caller.name);
+  ctx.audit.detail = operation_ref(id);
+  auto state = services.orders().confirm(caller.account_id, id, services.now(), caller.name);
   if (!state)
-    co_return report_refused(ctx, "shipment_confirm", operation_ref(id), state.error());
+    co_return state.error();
   const bool received = *state == "received";
-  report_done(ctx, "shipment_confirm", operation_ref(id) + (received ? " recibido" : " enviado"),
-              "Cliente " + caller.name + " confirmó " + (received ? "la recepción" : "el envío") +
-                  " de la operación " + operation_ref(id) + ".");
+  ctx.audit.detail += received ? " recibido" : " enviado";
+  ctx.audit.line = "Cliente " + caller.name + " confirmó " +
+                   (received ? "la recepción" : "el envío") + " de la operación " +
+                   operation_ref(id) + ".";
   json::object body;
   body["state"] = *state;
   co_return body;
@@ -355,21 +326,23 @@ constexpr field_spec purchase_fields[] = {{"lines", field_kind::array}};
 
 const command table[] = {
     {"password.change", access::customer, password_fields, change_password,
-     "change the customer's password (current, new, confirm)"},
+     "change the customer's password (current, new, confirm)", audit_all(actions::password_change)},
     {"history", access::customer, page_fields, history,
-     "the customer's operations of the last 12 months (paged)"},
+     "the customer's operations of the last 12 months (paged)", audit_done(actions::history_view)},
     {"history.detail", access::customer, operation_fields, history_detail,
-     "one of the customer's operations with lines and timeline"},
+     "one of the customer's operations with lines and timeline", audit_all(actions::detail_view)},
     {"catalogue", access::authenticated, page_fields, catalogue,
-     "the catalogue, paged (executives also see unlisted products and held units)"},
+     "the catalogue, paged (executives also see unlisted products and held units)",
+     audit_done(actions::catalogue_view)},
     {"purchase", access::customer, purchase_fields, purchase,
-     "buy a cart of products, all lines or none"},
+     "buy a cart of products, all lines or none", audit_all(actions::purchase)},
     {"return", access::customer, operation_fields, request_return,
-     "return a purchase; its units go back to stock"},
+     "return a purchase; its units go back to stock", audit_all(actions::return_request)},
     {"returnable", access::customer, page_fields, returnable,
      "the customer's purchases not yet returned (paged)"},
     {"confirm", access::customer, operation_fields, confirm,
-     "confirm the shipment (paid) or the reception (shipped) of a purchase"},
+     "confirm the shipment (paid) or the reception (shipped) of a purchase",
+     audit_all(actions::shipment_confirm)},
     {"pending", access::customer, page_fields, pending,
      "purchases waiting for a confirmation (paged)"},
 };

@@ -1,40 +1,14 @@
-// Registry of connected peers and the console lines for connects and disconnects.
+// Registry of connected peers.
 #include "server/dispatch/server_state.hpp"
 
-#include "server/dispatch/support_teardown.hpp"
 #include "server/log/console.hpp"
 
-#include <chrono>
 #include <stdexcept>
 #include <utility>
 
 namespace tcs {
 
-namespace {
-
-std::int64_t system_now() {
-  using namespace std::chrono;
-  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string_view role_word(role r) {
-  return r == role::executive ? "Ejecutivo" : "Cliente";
-}
-
-}  // namespace
-
-server_state::server_state(server_config config, store::database& db,
-                           security::password_pool& passwords)
-    : config_(std::move(config)),
-      db_(db),
-      commits_(db),
-      accounts_(db),
-      passwords_(passwords),
-      catalogue_(db),
-      orders_(db),
-      activity_(db),
-      throttle_(config_.throttle),
-      clock_(system_now) {}
+server_state::server_state(server_config config) : config_(std::move(config)) {}
 
 void server_state::join(const std::shared_ptr<peer>& p) {
   peers_.emplace(p->id, p);
@@ -46,8 +20,10 @@ void server_state::leave(peer& p) {
     std::exchange(all_gone_, nullptr)();
   if (p.who == role::guest)
     return;
-  // Leave the support queue or the chat and tell the other party (support_teardown.hpp).
-  support_peer_left(*this, p);
+  // Leave the support queue or the chat and tell the other party; log the logout
+  // (support_teardown.hpp).
+  for (const auto& listener : departure_listeners_)
+    listener(p);
   auto& registry = p.who == role::customer ? customers_ : executives_;
   auto it = registry.find(p.account_id);
   // Only the session that logged in owns the entry (a refused second login never had it).
@@ -56,8 +32,6 @@ void server_state::leave(peer& p) {
     if (!owner || owner.get() == &p)
       registry.erase(it);
   }
-  record(p, "logout", "", "ok");
-  log::console(std::string(role_word(p.who)) + " " + p.name + " desconectado.");
 }
 
 bool server_state::log_in(peer& p, role r, std::int64_t account_id, std::string name,
@@ -72,8 +46,6 @@ bool server_state::log_in(peer& p, role r, std::int64_t account_id, std::string 
   p.account_id = account_id;
   p.name = std::move(name);
   p.email = std::move(email);
-  record(p, "login", p.remote_address, "ok");
-  log::console(std::string(role_word(r)) + " " + p.name + " conectado.");
   return true;
 }
 
@@ -132,14 +104,6 @@ void server_state::shut_down(std::string_view reason) {
 }  // namespace tcs
 
 namespace tcs {
-
-void server_state::record(const peer& actor, std::string_view action, std::string_view detail,
-                          std::string_view outcome, std::optional<std::int64_t> customer_id) {
-  const bool is_customer = actor.who == role::customer;
-  activity_.record(now(), is_customer ? "customer" : "executive", actor.account_id,
-                   is_customer ? std::optional<std::int64_t>(actor.account_id) : customer_id,
-                   action, detail, outcome);
-}
 
 void server_state::when_all_gone(std::function<void()> done) {
   if (peers_.empty()) {

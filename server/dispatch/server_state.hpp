@@ -1,24 +1,27 @@
-// The state every handler shares: configuration, the database and its repositories, the
-// password pool, and a non-owning registry of connected peers. Touched only on the loop thread.
+// The registry of sessions: who is connected, who is logged in as which account, and who must
+// be told when a logged-in peer leaves. It owns no database and no service: those are built by
+// the composition root (main) and handed to the dispatcher. Non-owning (weak pointers), touched
+// only on the loop thread.
+//
+// Contract:
+// - join() on accept; leave() exactly once from the peer's teardown. leave() of a logged-in
+//   peer calls the departure listeners (on_leave) while the peer still owns its account's
+//   entry, then drops the entry.
+// - log_in() marks a peer as logged in as an account; false if that account already has a
+//   live session. It records nothing: the login command's audit does.
 #pragma once
 
 #include "common/protocol/message.hpp"
 #include "server/config.hpp"
-#include "server/store/group_commit.hpp"
 #include "server/dispatch/peer.hpp"
-#include "server/security/password_pool.hpp"
-#include "server/services/activity_log.hpp"
-#include "server/services/catalogue_service.hpp"
-#include "server/services/orders_service.hpp"
-#include "server/services/support_desk.hpp"
-#include "server/store/accounts_repository.hpp"
-#include "server/store/database.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -26,49 +29,21 @@ namespace tcs {
 
 class server_state {
  public:
-  server_state(server_config config, store::database& db, security::password_pool& passwords);
+  explicit server_state(server_config config);
 
   const server_config& config() const noexcept { return config_; }
-  store::database& db() noexcept { return db_; }
-  // Durable acknowledgements and batched log writes (see group_commit.hpp).
-  store::group_commit& commits() noexcept { return commits_; }
-  store::accounts_repository& accounts() noexcept { return accounts_; }
-  security::password_pool& passwords() noexcept { return passwords_; }
-  services::catalogue_service& catalogue() noexcept { return catalogue_; }
-  services::orders_service& orders() noexcept { return orders_; }
-  services::activity_log& activity() noexcept { return activity_; }
-  services::login_throttle& throttle() noexcept { return throttle_; }
-
-  // The catalogue's products as serialised in replies, with the snapshot they were made from
-  // (catalogue_service::snapshot): re-serialised only when the snapshot changes. Pages are
-  // spliced from `items`; the first page at the default limit is kept whole.
-  struct encoded_products {
-    std::shared_ptr<const std::vector<store::product_record>> source;
-    std::vector<std::string> items;  // each product's JSON, in the snapshot's order
-    std::shared_ptr<const std::string> first_page;
-    std::optional<std::int64_t> first_page_next;
-  };
-  encoded_products& encoded_catalogue(bool executive) noexcept {
-    return encoded_catalogue_[executive ? 1 : 0];
-  }
-  // The support queue and the chats (who waits, who talks to whom); see support_commands.cpp.
-  services::support_desk& support() noexcept { return support_; }
-
-  // Appends to the activity log on behalf of a logged-in peer: actor = the peer; the customer
-  // concerned = the peer itself for customers, `customer_id` for executives. outcome is "ok" or
-  // an error code name.
-  void record(const peer& actor, std::string_view action, std::string_view detail,
-              std::string_view outcome = "ok",
-              std::optional<std::int64_t> customer_id = std::nullopt);
-
-  // Unix seconds. Replaceable so tests can move time.
-  std::int64_t now() const { return clock_(); }
-  void set_clock(std::function<std::int64_t()> clock) { clock_ = std::move(clock); }
 
   // Connection registry. joined on accept, left exactly once from the peer's teardown.
   void join(const std::shared_ptr<peer>& p);
   void leave(peer& p);
   std::size_t connection_count() const noexcept { return peers_.size(); }
+
+  // Called by leave() for every logged-in peer that leaves (logout, drop, shutdown), in the
+  // order they were added.
+  using departure_listener = std::function<void(const peer&)>;
+  void on_leave(departure_listener listener) {
+    departure_listeners_.push_back(std::move(listener));
+  }
 
   // Marks `p` as logged in as (role, account). False if that account already has a session.
   bool log_in(peer& p, role r, std::int64_t account_id, std::string name, std::string email);
@@ -93,19 +68,9 @@ class server_state {
 
  private:
   server_config config_;
-  store::database& db_;
-  store::group_commit commits_;
-  store::accounts_repository accounts_;
-  security::password_pool& passwords_;
-  services::catalogue_service catalogue_;
-  services::orders_service orders_;
-  services::activity_log activity_;
-  services::login_throttle throttle_;
-  services::support_desk support_;
-  encoded_products encoded_catalogue_[2];  // customer, executive
-  std::function<std::int64_t()> clock_;
   bool shutting_down_ = false;
   std::function<void()> all_gone_;
+  std::vector<departure_listener> departure_listeners_;
 
   std::map<std::uint64_t, std::weak_ptr<peer>> peers_;                // by peer id
   std::unordered_map<std::int64_t, std::weak_ptr<peer>> customers_;   // by customers.id

@@ -1,10 +1,11 @@
 // Session commands: hello (version handshake), login, logout and ping.
+#include "common/protocol/actions.hpp"
 #include "server/dispatch/areas.hpp"
+#include "server/dispatch/audit.hpp"
 #include "server/dispatch/credential_checks.hpp"
 #include "server/dispatch/server_state.hpp"
-#include "server/log/console.hpp"
 #include "server/security/passwords.hpp"
-#include "server/security/totp.hpp"
+#include "server/services/service_set.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -34,119 +35,124 @@ awaitable<result<json::object>> hello(request_context& ctx) {
 }
 
 // The first name, the count of customers online (the executive's greeting), the role.
-json::object login_reply(server_state& server, const peer& p) {
+json::object login_reply(server_state& sessions, const peer& p) {
   json::object body;
   body["role"] = p.who == role::customer ? "customer" : "executive";
   body["name"] = p.name;
   body["first_name"] = p.first_name();
   body["email"] = p.email;
-  body["customers_online"] = static_cast<std::int64_t>(server.customers_online());
+  body["customers_online"] = static_cast<std::int64_t>(sessions.customers_online());
   return body;
 }
 
-// What login needs of either kind of account.
-struct login_candidate {
-  std::int64_t id = 0;
-  std::string name, email, password_hash, totp_secret;
-  std::int64_t last_totp_step = -1;
-  bool disabled = false;
-};
+using services::login_account;
 
-std::optional<login_candidate> find_account(server_state& server, role r, std::string_view email) {
-  if (r == role::customer) {
-    auto a = server.accounts().find_customer(email);
-    if (!a)
-      return std::nullopt;
-    return login_candidate{a->id, a->name, a->email, a->password_hash, {}, -1, a->disabled};
-  }
-  auto a = server.accounts().find_executive(email);
-  if (!a)
-    return std::nullopt;
-  return login_candidate{a->id,          a->name,           a->email,   a->password_hash,
-                         a->totp_secret, a->last_totp_step, a->disabled};
-}
-
-// A failed attempt (already counted when admitted): logged, stored, answered bad_credentials.
-failure refused_login(server_state& server, const peer& p, role r, std::string_view key,
-                      const std::optional<login_candidate>& account) {
-  const std::string_view role_name = r == role::customer ? "customer" : "executive";
-  log::console("Acceso rechazado para " + clip_utf8(key, 80) + " desde " + p.remote_address + ".");
-  if (account) {
-    // The address is kept for the operator (console, database); executives never see it
-    // (views::activity leaves the detail of login entries out).
-    server.activity().record(server.now(), role_name, account->id,
-                             r == role::customer ? std::optional(account->id) : std::nullopt,
-                             "login", p.remote_address, code_name(errc::bad_credentials));
-  }
+// A failed attempt (already counted when admitted): answered bad_credentials, with a console
+// line and, when the account exists, an entry in its activity log. The address is kept for
+// the operator (console, database); executives never see it (views::activity leaves the
+// detail of login entries out).
+failure refused_login(request_context& ctx, bool executive, std::string_view key,
+                      const std::optional<login_account>& account) {
+  ctx.audit.record = true;
+  ctx.audit.row = account.has_value();
+  if (account)
+    ctx.audit.actor = audit_note::account{executive, account->id};
+  ctx.audit.detail = ctx.caller->remote_address;
+  ctx.audit.line =
+      "Acceso rechazado para " + clip_utf8(key, 80) + " desde " + ctx.caller->remote_address + ".";
   return failure{errc::bad_credentials};
 }
 
-awaitable<result<json::object>> login(request_context& ctx) {
-  server_state& server = ctx.server;
-  const std::string_view role_name = get_string(ctx.request, "role").value();
+// The executive's second factor, checked after the password: a valid code not used before,
+// spent only when the login goes through. Re-reads the account (another login may have used
+// a code while this one hashed).
+awaitable<result<login_account>> second_factor(request_context& ctx, std::string_view key,
+                                               std::string_view totp) {
+  auto& accounts = ctx.services.accounts();
+  auto account = accounts.find_for_login(true, key);
+  if (!account)
+    co_return refused_login(ctx, true, key, account);
+  auto step = accounts.totp_step(*account, totp, ctx.services.now());
+  if (!step)
+    co_return refused_login(ctx, true, key, account);
+  if (account->disabled)
+    co_return failure{errc::account_disabled};
+  if (ctx.caller->who != role::guest)
+    co_return failure{errc::already_authenticated};
+  if (ctx.sessions.executive_peer(account->id))
+    co_return failure{errc::already_logged_in};
+  // Atomic, so a replay cannot win a race.
+  if (!accounts.spend_totp_step(account->id, *step))
+    co_return refused_login(ctx, true, key, account);
+  co_return *account;
+}
+
+// The request's role, email, password and (executives) TOTP code, sizes capped.
+struct login_request {
+  bool executive = false;
+  std::string_view email, password, totp;
+};
+
+result<login_request> read_login(const json::object& request) {
+  const std::string_view role_name = get_string(request, "role").value();
   if (role_name != "customer" && role_name != "executive")
-    co_return failure{errc::invalid_field, "El campo \"role\" debe ser customer o executive."};
-  const role r = role_name == "customer" ? role::customer : role::executive;
-  const std::string_view email = get_string(ctx.request, "email").value();
-  const std::string_view password = get_string(ctx.request, "password").value();
-  std::string_view totp;
-  if (r == role::executive) {
-    auto code = get_string(ctx.request, "totp");
+    return failure{errc::invalid_field, "El campo \"role\" debe ser customer o executive."};
+  login_request r{role_name == "executive",
+                  get_string(request, "email").value(),
+                  get_string(request, "password").value(),
+                  {}};
+  if (r.executive) {
+    auto code = get_string(request, "totp");
     if (!code)
-      co_return code.error();
-    totp = *code;
+      return code.error();
+    r.totp = *code;
   }
   // Sizes are capped before anything else: an oversized field costs no hash and no count.
-  if (auto ok = credentials::check_sizes(email, password, totp); !ok)
-    co_return ok.error();
-  const std::string key = store::ascii_lower(email);
+  if (auto ok = credentials::check_sizes(r.email, r.password, r.totp); !ok)
+    return ok.error();
+  return r;
+}
+
+awaitable<result<json::object>> login(request_context& ctx) {
+  auto& services = ctx.services;
+  auto req = read_login(ctx.request);
+  if (!req)
+    co_return req.error();
+  const std::string key = services::login_key(req->email);
   const std::string address = credentials::host_of(ctx.caller->remote_address);
 
   // Counted now, before the hash, so attempts in flight count too; waits for its turn.
   if (auto admitted = co_await credentials::admit(ctx, key, address); !admitted)
     co_return admitted.error();
 
-  auto account = find_account(server, r, key);
+  auto account = services.accounts().find_for_login(req->executive, key);
   // An unknown email costs one verification too, so timing does not reveal which exist.
   std::string hash = account ? account->password_hash : security::dummy_hash();
-  const auto checked = co_await server.passwords().verify(std::move(hash), std::string(password),
-                                                          credentials::hash_job(ctx, address));
+  auto job = credentials::hash_job(ctx, address);
+  const auto checked =
+      co_await services.passwords().verify(std::move(hash), std::string(req->password), job);
   if (auto not_run = credentials::not_run(*ctx.caller, checked.state))
     co_return *not_run;
   if (!account || !checked.match)
-    co_return refused_login(server, *ctx.caller, r, key, account);
-
-  if (r == role::executive) {
-    // Re-read the last accepted step: another login may have used a code while we hashed.
-    account = find_account(server, r, key);
-    if (!account)
-      co_return refused_login(server, *ctx.caller, r, key, account);
-    auto step =
-        security::verify_totp(account->totp_secret, totp, server.now(), account->last_totp_step);
-    if (!step) {
-      if (step.error().code == errc::internal)
-        log::error("executive " + account->email + " has an unusable TOTP secret");
-      co_return refused_login(server, *ctx.caller, r, key, account);
-    }
-    if (account->disabled)
-      co_return failure{errc::account_disabled};
-    if (ctx.caller->who != role::guest)
-      co_return failure{errc::already_authenticated};
-    if (server.executive_peer(account->id))
-      co_return failure{errc::already_logged_in};
-    // Spend the code only when the login goes through; atomic, so a replay cannot win a race.
-    if (!server.accounts().advance_totp_step(account->id, *step))
-      co_return refused_login(server, *ctx.caller, r, key, account);
+    co_return refused_login(ctx, req->executive, key, account);
+  if (req->executive) {
+    auto second = co_await second_factor(ctx, key, req->totp);
+    if (!second)
+      co_return second.error();
+    account = std::move(*second);
   }
   // The credentials were right: this attempt no longer counts as a failure.
-  server.throttle().record_success(key, address);
+  services.throttle().record_success(key, address);
   if (account->disabled)
     co_return failure{errc::account_disabled};
   if (ctx.caller->who != role::guest)
     co_return failure{errc::already_authenticated};
-  if (!server.log_in(*ctx.caller, r, account->id, account->name, account->email))
+  const role r = req->executive ? role::executive : role::customer;
+  if (!ctx.sessions.log_in(*ctx.caller, r, account->id, account->name, account->email))
     co_return failure{errc::already_logged_in};
-  co_return login_reply(server, *ctx.caller);
+  ctx.audit.detail = ctx.caller->remote_address;
+  ctx.audit.line = std::string(audit::role_word(r)) + " " + ctx.caller->name + " conectado.";
+  co_return login_reply(ctx.sessions, *ctx.caller);
 }
 
 awaitable<result<json::object>> logout(request_context& ctx) {
@@ -167,7 +173,8 @@ constexpr field_spec login_fields[] = {{"role", field_kind::string},
 
 const command table[] = {
     {"hello", access::handshake, hello_fields, hello, "version handshake; must be first"},
-    {"login", access::guest, login_fields, login, "log in as customer or executive"},
+    {"login", access::guest, login_fields, login, "log in as customer or executive",
+     audit_done(actions::login)},
     {"logout", access::anyone, {}, logout, "log out and close the connection"},
     {"ping", access::anyone, {}, ping, "liveness check"},
 };

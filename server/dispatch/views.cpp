@@ -1,6 +1,8 @@
 // Wire representations of products, operations and activity entries.
 #include "server/dispatch/views.hpp"
 
+#include "common/protocol/actions.hpp"
+
 namespace tcs::views {
 
 json::object product(const store::product_record& p, bool for_executive) {
@@ -60,7 +62,7 @@ json::object activity(const store::activity_record& a) {
   o["action"] = a.action;
   // A login entry's detail is the client's network address ("203.0.113.7:51234"): kept in the
   // database and on the console for the operator, never shown to executives (privacy).
-  o["detail"] = a.action == store::login_action ? std::string() : a.detail;
+  o["detail"] = a.action == actions::login ? std::string() : a.detail;
   o["outcome"] = a.outcome;
   return o;
 }

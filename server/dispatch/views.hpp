@@ -3,10 +3,35 @@
 #pragma once
 
 #include "common/protocol/message.hpp"
+#include "server/services/activity_log.hpp"
+#include "server/services/catalogue_service.hpp"
 #include "server/services/orders_service.hpp"
-#include "server/store/activity_repository.hpp"
-#include "server/store/catalogue_repository.hpp"
-#include "server/store/operations_repository.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tcs {
+
+// The catalogue's products as serialised in replies, with the snapshot they were made from
+// (catalogue_service::snapshot): re-serialised only when the snapshot changes. Pages are
+// spliced from `items`; the first page at the default limit is kept whole.
+struct encoded_products {
+  std::shared_ptr<const std::vector<store::product_record>> source;
+  std::vector<std::string> items;  // each product's JSON, in the snapshot's order
+  std::shared_ptr<const std::string> first_page;
+  std::optional<std::int64_t> first_page_next;
+};
+
+// Replies kept serialised between requests, owned by the dispatcher.
+struct reply_caches {
+  encoded_products catalogue[2];  // customer, executive
+  encoded_products& catalogue_for(bool executive) noexcept { return catalogue[executive ? 1 : 0]; }
+};
+
+}  // namespace tcs
 
 namespace tcs::views {
 

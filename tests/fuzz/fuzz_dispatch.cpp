@@ -23,11 +23,14 @@
 #include "server/config.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/support_teardown.hpp"
 #include "server/log/console.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
+#include "server/services/service_set.hpp"
 #include "server/store/database.hpp"
 #include "server/store/demo_data.hpp"
+#include "server/store/group_commit.hpp"
 
 #include <SQLiteCpp/Backup.h>
 
@@ -119,7 +122,6 @@ std::string fast_hash(std::string_view password) {
 struct fixture {
   boost::asio::io_context loop{1};
   security::password_pool passwords{1};
-  const dispatcher commands{all_commands()};
   server_config config = [] {
     server_config c;
     // Failed logins are throttled with real-time delays; keep the locks, skip the sleeps.
@@ -166,12 +168,12 @@ void check_reply(const json::object* request, const dispatcher::outcome& out) {
 }
 
 // Runs one payload through the dispatcher to completion, as the session's reader does.
-void dispatch_one(fixture& f, server_state& state, const std::shared_ptr<fuzz_peer>& caller,
-                  std::string payload) {
+void dispatch_one(fixture& f, const dispatcher& commands, server_state& state,
+                  const std::shared_ptr<fuzz_peer>& caller, std::string payload) {
   auto request = parse_message(payload);
   std::optional<dispatcher::outcome> out;
   std::exception_ptr error;
-  boost::asio::co_spawn(f.loop, f.commands.dispatch(state, caller, std::move(payload)),
+  boost::asio::co_spawn(f.loop, commands.dispatch(state, caller, std::move(payload)),
                         [&](std::exception_ptr e, dispatcher::outcome o) {
                           error = e;
                           out = std::move(o);
@@ -210,8 +212,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fixture& f = shared();
   store::database& db = f.work;
   SQLite::Backup(db.sql(), f.demo.sql()).executeStep();
-  server_state state(f.config, db, f.passwords);
-  state.set_clock([] { return fuzz_now; });
+  store::group_commit commits(db);  // disabled for an in-memory database
+  services::service_set services(db, commits, f.passwords,
+                                 {f.config.min_password_length, f.config.throttle});
+  services.set_clock([] { return fuzz_now; });
+  server_state state(f.config);
+  watch_departures(state, services);
+  const dispatcher commands(all_commands(), services);
 
   std::array<std::shared_ptr<fuzz_peer>, 2> peers = {std::make_shared<fuzz_peer>(1, state),
                                                      std::make_shared<fuzz_peer>(2, state)};
@@ -236,7 +243,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto& caller = peers[current];
     if (!caller->is_open())
       continue;  // that connection is gone; the rest of its bytes go nowhere
-    dispatch_one(f, state, caller, std::move(*ev->payload));
+    dispatch_one(f, commands, state, caller, std::move(*ev->payload));
     for (auto& p : peers) {
       if (p->closing())
         p->stop();

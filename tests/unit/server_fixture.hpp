@@ -1,6 +1,6 @@
-// A server without sockets for the dispatcher and command tests: the real dispatcher and
-// server_state over an in-memory database (empty, or the demo data with a clock the test
-// moves), and peers that decode and keep every frame they are sent.
+// A server without sockets for the dispatcher and command tests: the real dispatcher, services
+// and registry of sessions over an in-memory database (empty, or the demo data with a clock the
+// test moves), and peers that decode and keep every frame they are sent.
 #pragma once
 
 #include "common/protocol/frame.hpp"
@@ -8,13 +8,16 @@
 #include "server/config.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/support_teardown.hpp"
 #include "server/log/console.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
+#include "server/services/service_set.hpp"
 #include "server/store/accounts_repository.hpp"
 #include "server/store/catalogue_repository.hpp"
 #include "server/store/database.hpp"
 #include "server/store/demo_data.hpp"
+#include "server/store/group_commit.hpp"
 #include "tests/unit/store_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -95,11 +98,15 @@ class recording_peer : public peer {
 };
 
 // The server's pieces over an empty in-memory database, with the system clock and a one-thread
-// password pool. `table` replaces the server's commands (to test the dispatcher itself).
+// password pool, composed as main composes them. `table` replaces the server's commands (to
+// test the dispatcher itself).
 struct server_env {
   explicit server_env(std::vector<command> table = all_commands(), server_config config = {})
-      : state(std::move(config), db, pool), commands(std::move(table)) {
+      : services(db, commits, pool, {config.min_password_length, config.throttle}),
+        state(std::move(config)),
+        commands(std::move(table), services) {
     log::set_quiet(true);
+    watch_departures(state, services);
   }
   server_env(const server_env&) = delete;
   server_env& operator=(const server_env&) = delete;
@@ -171,6 +178,8 @@ struct server_env {
   boost::asio::io_context ctx;
   store::database db{":memory:"};
   security::password_pool pool{1};
+  store::group_commit commits{db};
+  services::service_set services;
   server_state state;
   dispatcher commands;
   std::uint64_t next_peer_id = 1;
@@ -186,7 +195,7 @@ inline std::string fast_hash(std::string_view password) {
 struct demo_env : server_env {
   explicit demo_env(server_config config = {}) : server_env(all_commands(), std::move(config)) {
     store::load_demo_data(db, fast_hash, demo_now);
-    state.set_clock([this] { return now; });
+    services.set_clock([this] { return now; });
   }
 
   std::int64_t customer_id(std::string_view email) {

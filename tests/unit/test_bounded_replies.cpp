@@ -231,14 +231,14 @@ struct poisoned_env : test::demo_env {
     const auto ana = customer_id("ana.rojas@example.com");
     const auto card = poisoned.front();
     for (int i = 0; i < 800; ++i) {
-      auto id = state.orders().purchase(ana, {{card, 1}}, now - i, "Ana Rojas");
+      auto id = services.orders().purchase(ana, {{card, 1}}, now - i, "Ana Rojas");
       REQUIRE(id);
       if (i % 2 == 0)
-        REQUIRE(state.orders().request_return(ana, *id, now - i, "Ana Rojas"));
+        REQUIRE(services.orders().request_return(ana, *id, now - i, "Ana Rojas"));
     }
     for (int i = 0; i < 300; ++i)
-      state.activity().record(now - i, "customer", ana, ana, "history_view", worst(max_detail),
-                              "ok");
+      services.activity().record(now - i, "customer", ana, ana, "history_view", worst(max_detail),
+                                 "ok");
   }
 
   // Every page of `type`'s `list`, following `next`; each reply fits in a frame. Returns the
@@ -355,8 +355,8 @@ TEST_CASE("keyset pages see every item once while the list grows", "[bounded]") 
   require_ok(first);
   // Two new purchases arrive between the pages (newest first: they would shift an offset).
   for (int i = 0; i < 2; ++i)
-    REQUIRE(env.state.orders().purchase(ana_id, {{env.poisoned.front(), 1}}, env.now + 10,
-                                        "Ana Rojas"));
+    REQUIRE(env.services.orders().purchase(ana_id, {{env.poisoned.front(), 1}}, env.now + 10,
+                                           "Ana Rojas"));
   std::vector<std::int64_t> seen;
   for (const auto& op : first.at("operations").as_array())
     seen.push_back(op.at("id").as_int64());
@@ -390,8 +390,8 @@ TEST_CASE("status, details and the queue page through thousands of long customer
     const auto id = accounts.add_customer(email, name, "x", env.now);
     auto p = env.logged_in(role::customer, id, name, email);
     // A long last action for :details.
-    env.state.activity().record(env.now, "customer", id, id, worst(max_word), worst(max_detail),
-                                worst(max_word));
+    env.services.activity().record(env.now, "customer", id, id, worst(max_word), worst(max_detail),
+                                   worst(max_word));
     if (i % 2 == 0)
       require_ok(env.request(p, "queue.join"));
     customers.push_back(std::move(p));

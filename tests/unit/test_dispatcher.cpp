@@ -762,7 +762,7 @@ TEST_CASE("concurrent logins of one customer: exactly one wins", "[dispatch][ses
 TEST_CASE("executive login with TOTP through dispatch", "[dispatch][session][login]") {
   server_env env;
   std::int64_t now = fixed_now;
-  env.state.set_clock([&now] { return now; });
+  env.services.set_clock([&now] { return now; });
   store::accounts_repository(env.db).add_executive(
       executive_email, "Eva Soto",
       security::hash_password(executive_password, security::hash_cost::insecure_fast), totp_secret,

@@ -106,8 +106,8 @@ std::vector<std::int64_t> ids_of(const json::array& ops) {
 // A purchase in state paid for the customer, made through the service.
 std::int64_t buy(self_service_env& env, std::string_view email, std::string_view product,
                  std::int64_t quantity) {
-  auto id = env.state.orders().purchase(env.customer_id(email),
-                                        {{env.product(product).id, quantity}}, now_s, "test");
+  auto id = env.services.orders().purchase(env.customer_id(email),
+                                           {{env.product(product).id, quantity}}, now_s, "test");
   REQUIRE(id.has_value());
   return *id;
 }
@@ -165,8 +165,8 @@ TEST_CASE("customer-only requests from an executive or a guest change nothing", 
   CHECK(env.take_snapshot() == after_buy);
   CHECK(after_buy.operations == before.operations + 1);
   // The password is unchanged: the demo password still verifies.
-  CHECK(security::verify_password(env.state.accounts().find_customer(ana)->password_hash,
-                                  "cliente123"));
+  CHECK(security::verify_password(
+      store::accounts_repository(env.db).find_customer(ana)->password_hash, "cliente123"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ TEST_CASE("password.change stores a new hash; the old password stops working",
   require_ok(reply);
   CHECK(reply.at("type").as_string() == "password.change");
 
-  const auto hash = env.state.accounts().find_customer(ana)->password_hash;
+  const auto hash = store::accounts_repository(env.db).find_customer(ana)->password_hash;
   CHECK(hash.rfind("$argon2id$", 0) == 0);
   CHECK(security::verify_password(hash, "otra-clave-9"));
   CHECK_FALSE(security::verify_password(hash, "cliente123"));
@@ -208,7 +208,7 @@ TEST_CASE("password.change stores a new hash; the old password stops working",
 TEST_CASE("password.change refusals leave the hash as it was", "[self_service][password]") {
   self_service_env env;
   auto p = env.customer(ana);
-  const auto hash_before = env.state.accounts().find_customer(ana)->password_hash;
+  const auto hash_before = store::accounts_repository(env.db).find_customer(ana)->password_hash;
 
   struct refusal {
     json::object request;
@@ -235,10 +235,10 @@ TEST_CASE("password.change refusals leave the hash as it was", "[self_service][p
     const auto reply = env.send(p, r.request);
     CHECK(error_code(reply) == r.code);
     CHECK(contains(error_message(reply), r.message_part));
-    CHECK(env.state.accounts().find_customer(ana)->password_hash == hash_before);
+    CHECK(store::accounts_repository(env.db).find_customer(ana)->password_hash == hash_before);
   }
   // Policy and credential refusals are in the activity log with their code.
-  const auto entries = env.state.activity().for_customer(env.customer_id(ana));
+  const auto entries = env.services.activity().for_customer(env.customer_id(ana));
   int refused = 0;
   for (const auto& e : entries) {
     if (e.action == "password_change") {
@@ -256,8 +256,8 @@ TEST_CASE("password.change follows --min-password-length", "[self_service][passw
   auto p = env.customer(ana);
   CHECK(error_code(env.send(p, password_req("cliente123", "uwu12", "uwu12"))) == "weak_password");
   require_ok(env.send(p, password_req("cliente123", "uwu123", "uwu123")));  // the seed's example
-  CHECK(
-      security::verify_password(env.state.accounts().find_customer(ana)->password_hash, "uwu123"));
+  CHECK(security::verify_password(
+      store::accounts_repository(env.db).find_customer(ana)->password_hash, "uwu123"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ TEST_CASE("history.detail shows lines and timeline of the customer's own operati
   CHECK(sale.at("operation").at("executive").as_string() == "Valentina Reyes");
 
   // Benjamín's operation is not Ana's: not_found, exactly like an id that does not exist.
-  auto benjamin_ops = env.state.orders().history(env.customer_id(benjamin), now_s);
+  auto benjamin_ops = env.services.orders().history(env.customer_id(benjamin), now_s);
   REQUIRE_FALSE(benjamin_ops.empty());
   const auto foreign = env.send(p, op_req("history.detail", benjamin_ops[0].id));
   CHECK(error_code(foreign) == "not_found");
@@ -345,9 +345,9 @@ TEST_CASE("catalogue: customers see listed products, executives also held and un
           "[self_service][catalogue]") {
   self_service_env env;
   // A card bought from a customer that the catalogue did not know: unlisted, one held unit.
-  auto valentina_id = env.state.accounts().find_executive(valentina)->id;
+  auto valentina_id = store::accounts_repository(env.db).find_executive(valentina)->id;
   REQUIRE(
-      env.state.catalogue()
+      env.services.catalogue()
           .record_sale(env.customer_id(ana), valentina_id, "Caterpie", 8, now_s, "Valentina Reyes")
           .has_value());
 
@@ -413,7 +413,7 @@ TEST_CASE("purchase of a two-line cart lowers the stock and is in the history",
 
   // The purchase entry of the activity log (the detail view above came after it).
   bool found = false;
-  for (const auto& e : env.state.activity().for_customer(env.customer_id(ana))) {
+  for (const auto& e : env.services.activity().for_customer(env.customer_id(ana))) {
     if (e.action == "purchase") {
       CHECK(e.outcome == "ok");
       CHECK(contains(e.detail, "#" + std::to_string(id)));
@@ -484,7 +484,7 @@ TEST_CASE("purchase refusals change nothing", "[self_service][purchase]") {
   }
   // Refusals that reached the handler are logged with their code; field errors are not.
   int logged = 0;
-  for (const auto& e : env.state.activity().for_customer(env.customer_id(ana))) {
+  for (const auto& e : env.services.activity().for_customer(env.customer_id(ana))) {
     if (e.action == "purchase") {
       CHECK(e.outcome != "ok");
       ++logged;
@@ -496,9 +496,9 @@ TEST_CASE("purchase refusals change nothing", "[self_service][purchase]") {
 
 TEST_CASE("purchase of an unlisted card is not_found", "[self_service][purchase]") {
   self_service_env env;
-  auto valentina_id = env.state.accounts().find_executive(valentina)->id;
-  auto sale = env.state.catalogue().record_sale(env.customer_id(benjamin), valentina_id, "Caterpie",
-                                                8, now_s, "Valentina Reyes");
+  auto valentina_id = store::accounts_repository(env.db).find_executive(valentina)->id;
+  auto sale = env.services.catalogue().record_sale(env.customer_id(benjamin), valentina_id,
+                                                   "Caterpie", 8, now_s, "Valentina Reyes");
   REQUIRE(sale.has_value());
   auto p = env.customer(ana);
   const auto before = env.take_snapshot();

@@ -61,8 +61,8 @@ struct world_snapshot {
     auto lucario = env.product("Lucario ex");
     s.lucario_stock = lucario.stock;
     s.lucario_held = lucario.held;
-    s.waiting = env.state.support().waiting();
-    s.chats = env.state.support().chats();
+    s.waiting = env.services.support().waiting();
+    s.chats = env.services.support().chats();
     return s;
   }
   bool operator==(const world_snapshot&) const = default;
@@ -232,7 +232,7 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
   auto ended = ana->last("chat.ended");
   CHECK(ended.at("reason").as_string() == "ended_by_executive");
   CHECK_FALSE(ended.at("message").as_string().empty());
-  CHECK(env.state.support().state_of(ana_id) == services::support_state::menu);
+  CHECK(env.services.support().state_of(ana_id) == services::support_state::menu);
   CHECK(error_code(env.request(ana, "chat.send", fields({{"text", "¿Hola?"}}))) == "not_in_chat");
   auto next = env.request(valentina, "connect");
   require_ok(next);
@@ -245,7 +245,7 @@ TEST_CASE("a full conversation through the dispatcher", "[support][commands]") {
     INFO(a);
     CHECK(contains(actions, a));
   }
-  CHECK(env.state.support().invariants_hold());
+  CHECK(env.services.support().invariants_hold());
 }
 
 TEST_CASE("queue.leave updates the positions of those behind", "[support][commands]") {
@@ -361,14 +361,14 @@ TEST_CASE("refused requests change nothing", "[support][commands]") {
     CHECK(valentina->received.empty());
     CHECK_FALSE(has_product(env, "Caterpie"));
     // The offer is still open for Ana.
-    REQUIRE(env.state.support().open_offer(valentina->account_id));
-    CHECK(env.state.support().open_offer(valentina->account_id)->id == offer_id);
+    REQUIRE(env.services.support().open_offer(valentina->account_id));
+    CHECK(env.services.support().open_offer(valentina->account_id)->id == offer_id);
 
     // The longest line allowed goes through.
     require_ok(env.request(ana, "chat.send", fields({{"text", json::string(2000, 'a')}})));
     CHECK(valentina->last("chat.message").at("text").as_string().size() == 2000);
   }
-  CHECK(env.state.support().invariants_hold());
+  CHECK(env.services.support().invariants_hold());
 }
 
 TEST_CASE("teardown: a customer dropping from the queue", "[support][commands][teardown]") {
@@ -382,12 +382,12 @@ TEST_CASE("teardown: a customer dropping from the queue", "[support][commands][t
   env.disconnect(ana);
   CHECK(ben->last("queue.position").at("position").as_int64() == 1);
   CHECK(cam->last("queue.position").at("position").as_int64() == 2);
-  CHECK(env.state.support().waiting() == 2);
+  CHECK(env.services.support().waiting() == 2);
   CHECK(contains(actions_of(env, ana->account_id), "queue_leave"));
   // Valentina gets Ben, not a ghost.
   auto connected = env.request(valentina, "connect");
   CHECK(connected.at("customer").at("email").as_string() == ben_email);
-  CHECK(env.state.support().invariants_hold());
+  CHECK(env.services.support().invariants_hold());
 }
 
 TEST_CASE("teardown: a customer dropping mid-chat frees the executive",
@@ -417,8 +417,8 @@ TEST_CASE("teardown: a customer dropping mid-chat frees the executive",
     CHECK_FALSE(has_product(env, "Caterpie"));
   }
   CHECK(services::orders_service(env.db).all_operations(ana_id).size() == ops_before);
-  CHECK(env.state.support().is_free(valentina->account_id));
-  CHECK(env.state.support().state_of(ana_id) == services::support_state::menu);
+  CHECK(env.services.support().is_free(valentina->account_id));
+  CHECK(env.services.support().state_of(ana_id) == services::support_state::menu);
   CHECK(contains(actions_of(env, ana_id), "chat_end"));
   CHECK(error_code(env.request(valentina, "chat.send", fields({{"text", "¿Sigue ahí?"}}))) ==
         "not_in_chat");
@@ -426,7 +426,7 @@ TEST_CASE("teardown: a customer dropping mid-chat frees the executive",
   require_ok(env.request(ben, "queue.join"));
   CHECK(valentina->last("queue.joined").at("customer").at("email").as_string() == ben_email);
   require_ok(env.request(valentina, "connect"));
-  CHECK(env.state.support().invariants_hold());
+  CHECK(env.services.support().invariants_hold());
 }
 
 TEST_CASE("teardown: an executive dropping mid-chat requeues the customer at the head",
@@ -477,7 +477,7 @@ TEST_CASE("teardown: an executive dropping mid-chat requeues the customer at the
   // The next executive takes Ana before Camila.
   auto next = env.request(isidora, "connect");
   CHECK(next.at("customer").at("email").as_string() == ana_email);
-  CHECK(env.state.support().invariants_hold());
+  CHECK(env.services.support().invariants_hold());
 }
 
 TEST_CASE("teardown: a customer ending the chat and an executive leaving while free",
@@ -490,13 +490,13 @@ TEST_CASE("teardown: a customer ending the chat and an executive leaving while f
   require_ok(env.request(valentina, "connect"));
   require_ok(env.request(ana, "chat.end"));
   CHECK(valentina->last("chat.ended").at("reason").as_string() == "ended_by_customer");
-  CHECK(env.state.support().state_of(ana->account_id) == services::support_state::menu);
+  CHECK(env.services.support().state_of(ana->account_id) == services::support_state::menu);
   ana->clear();
   env.disconnect(tomas);  // free: nobody is told anything
   env.disconnect(valentina);
   CHECK(ana->received.empty());
-  CHECK(env.state.support().waiting() == 0);
-  CHECK(env.state.support().chats() == 0);
+  CHECK(env.services.support().waiting() == 0);
+  CHECK(env.services.support().chats() == 0);
 }
 
 TEST_CASE("a peer torn down while being told does not get stale positions",
@@ -511,11 +511,11 @@ TEST_CASE("a peer torn down while being told does not get stale positions",
   // overflows does inside deliver()).
   ben->on_deliver = [&env, ben] { env.disconnect(ben); };
   require_ok(env.request(ana, "queue.leave"));
-  CHECK(env.state.support().waiting() == 1);
-  CHECK(env.state.support().position_of(cam->account_id) == 1u);
+  CHECK(env.services.support().waiting() == 1);
+  CHECK(env.services.support().position_of(cam->account_id) == 1u);
   // Whatever Camila was told, the last word is the truth.
   auto last = cam->last("queue.position");
   CHECK(last.at("position").as_int64() == 1);
   CHECK(last.at("waiting").as_int64() == 1);
-  CHECK(env.state.support().invariants_hold());
+  CHECK(env.services.support().invariants_hold());
 }

@@ -1,0 +1,104 @@
+// The chat between a customer and an executive: a line relayed to the other party (and kept
+// in the transcript), and the end of the chat by either side. Both need a chat (checked by the
+// dispatcher). See support_common.hpp for the order of changes and messages.
+#include "common/protocol/actions.hpp"
+#include "server/dispatch/areas.hpp"
+#include "server/dispatch/support_common.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <string>
+
+namespace tcs {
+
+namespace {
+
+using boost::asio::awaitable;
+
+awaitable<result<json::object>> chat_send(request_context& ctx) {
+  peer& sender = *ctx.caller;
+  const std::string_view text = get_string(ctx.request, "text").value();
+  const chat_pair chat = *ctx.chat;
+  const bool from_customer = sender.who == role::customer;
+  const std::int64_t at = ctx.services.now();
+  if (auto sent =
+          ctx.services.chat().send(chat.customer_id, chat.executive_id, from_customer, text, at);
+      !sent)
+    co_return sent.error();
+
+  auto to = from_customer ? ctx.sessions.executive_peer(chat.executive_id)
+                          : ctx.sessions.customer_peer(chat.customer_id);
+  if (to) {
+    json::object ev = make_event("chat.message");
+    ev["from"] = sender.first_name();
+    ev["role"] = from_customer ? "customer" : "executive";
+    ev["text"] = text;
+    ev["at"] = at;
+    server_state::send(*to, ev);
+  }
+  json::object body;
+  body["at"] = at;
+  co_return body;
+}
+
+awaitable<result<json::object>> chat_end(request_context& ctx) {
+  peer& caller = *ctx.caller;
+  const bool by_customer = caller.who == role::customer;
+  auto& desk = ctx.services.support();
+  auto closed = by_customer ? desk.end_chat_by_customer(caller.account_id)
+                            : desk.end_chat_by_executive(caller.account_id);
+  if (!closed)
+    co_return closed.error();
+  const std::string customer =
+      support::customer_name(ctx.sessions, ctx.services, closed->customer_id);
+  const std::string executive =
+      support::executive_name(ctx.sessions, ctx.services, closed->executive_id);
+  ctx.audit.detail = by_customer
+                         ? "El cliente terminó la conversación con el ejecutivo " + executive
+                         : "El ejecutivo " + executive + " terminó la conversación";
+  ctx.audit.customer_id = closed->customer_id;
+  ctx.audit.line =
+      by_customer
+          ? "Cliente " + customer + " terminó la conversación con el ejecutivo " + executive + "."
+          : "Ejecutivo " + executive + " terminó la conversación con el cliente " + customer + ".";
+
+  auto other = by_customer ? ctx.sessions.executive_peer(closed->executive_id)
+                           : ctx.sessions.customer_peer(closed->customer_id);
+  if (closed->cancelled_offer)
+    support::tell_offer_cancelled(other, *closed->cancelled_offer, "chat_ended");
+  if (by_customer)
+    support::tell_chat_ended(ctx.services, other, "ended_by_customer",
+                             caller.first_name() + " terminó la conversación.");
+  else
+    support::tell_chat_ended(
+        ctx.services, other, "ended_by_executive",
+        caller.first_name() + " terminó la conversación. ¡Gracias por contactarnos!");
+  co_return json::object{};
+}
+
+constexpr field_spec chat_send_fields[] = {{"text", field_kind::string}};
+
+const command table[] = {
+    {"chat.send",
+     access::authenticated,
+     chat_send_fields,
+     chat_send,
+     "a chat line to the other party",
+     {},
+     needs::chat},
+    {"chat.end",
+     access::authenticated,
+     {},
+     chat_end,
+     "end the current chat",
+     audit_done(actions::chat_end),
+     needs::chat},
+};
+
+}  // namespace
+
+std::span<const command> chat_commands() {
+  return table;
+}
+
+}  // namespace tcs

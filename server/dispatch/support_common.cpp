@@ -1,0 +1,142 @@
+// Names, references and events shared by the support areas.
+#include "server/dispatch/support_common.hpp"
+
+namespace tcs::support {
+
+using services::support_state;
+
+std::string pesos(std::int64_t amount) {
+  // Unsigned, so the magnitude of any int64 (even the most negative) is defined.
+  const auto magnitude = static_cast<std::uint64_t>(amount);
+  const std::string digits = std::to_string(amount < 0 ? 0 - magnitude : magnitude);
+  std::string out = amount < 0 ? "-$" : "$";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      out.push_back('.');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string offer_text(const services::offer& o) {
+  return clip_utf8(o.card, max_logged_name_bytes) + " por " + pesos(o.price);
+}
+
+json::object customer_ref(const peer& customer) {
+  json::object o;
+  o["email"] = customer.email;
+  o["name"] = customer.name;
+  return o;
+}
+
+json::object executive_ref(const peer& executive) {
+  json::object o;
+  o["name"] = executive.name;
+  o["first_name"] = executive.first_name();
+  return o;
+}
+
+std::string customer_name(server_state& sessions, services::service_set& services,
+                          std::int64_t customer_id) {
+  if (auto p = sessions.customer_peer(customer_id))
+    return p->name;
+  if (auto name = services.accounts().customer_name(customer_id))
+    return *name;
+  return "#" + std::to_string(customer_id);
+}
+
+std::string executive_name(server_state& sessions, services::service_set& services,
+                           std::int64_t executive_id) {
+  if (auto p = sessions.executive_peer(executive_id))
+    return p->name;
+  if (auto name = services.accounts().executive_name(executive_id))
+    return *name;
+  return "#" + std::to_string(executive_id);
+}
+
+namespace {
+
+// Sends a queued customer its current place. Read from the desk now, not from the decision
+// that triggered it: an earlier delivery may have torn down someone and moved the queue again.
+void tell_position(server_state& sessions, services::service_set& services,
+                   std::int64_t customer_id) {
+  auto position = services.support().position_of(customer_id);
+  if (!position)
+    return;
+  auto p = sessions.customer_peer(customer_id);
+  if (!p)
+    return;
+  json::object ev = make_event("queue.position");
+  ev["position"] = static_cast<std::int64_t>(*position);
+  ev["waiting"] = static_cast<std::int64_t>(services.support().waiting());
+  server_state::send(*p, ev);
+}
+
+}  // namespace
+
+void tell_positions(server_state& sessions, services::service_set& services,
+                    const std::vector<services::position_change>& moved) {
+  for (const auto& m : moved)
+    tell_position(sessions, services, m.customer_id);
+}
+
+void announce_waiting(server_state& sessions, services::service_set& services,
+                      const peer& customer) {
+  auto& desk = services.support();
+  if (desk.state_of(customer.account_id) != support_state::queue)
+    return;
+  json::object ev = make_event("queue.joined");
+  ev["customer"] = customer_ref(customer);
+  ev["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  auto frame = std::make_shared<const std::string>(encode_message(ev));
+  for (auto& p : sessions.snapshot()) {
+    if (p->who == role::executive && desk.is_free(p->account_id))
+      p->deliver(frame);
+  }
+}
+
+void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
+                          std::string_view reason) {
+  if (!to)
+    return;
+  json::object ev = make_event("offer.cancelled");
+  ev["offer_id"] = o.id;
+  ev["card"] = o.card;
+  ev["price"] = o.price;
+  ev["reason"] = reason;
+  server_state::send(*to, ev);
+}
+
+void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer>& to,
+                     std::string_view reason, std::string message) {
+  if (!to)
+    return;
+  json::object ev = make_event("chat.ended");
+  ev["reason"] = reason;
+  ev["message"] = std::move(message);
+  if (reason == "executive_disconnected") {
+    if (auto position = services.support().position_of(to->account_id))
+      ev["position"] = static_cast<std::int64_t>(*position);
+    ev["waiting"] = static_cast<std::int64_t>(services.support().waiting());
+  }
+  server_state::send(*to, ev);
+}
+
+}  // namespace tcs::support
+
+namespace tcs {
+
+result<chat_pair> current_chat(services::support_desk& desk, const peer& caller) {
+  if (caller.who == role::customer) {
+    if (auto executive = desk.executive_of(caller.account_id))
+      return chat_pair{caller.account_id, *executive};
+    return failure{errc::not_in_chat, "No está conversando con un ejecutivo."};
+  }
+  if (auto customer = desk.customer_of(caller.account_id))
+    return chat_pair{*customer, caller.account_id};
+  return failure{errc::not_in_chat,
+                 "No está conversando con ningún cliente (use :connect para atender al "
+                 "siguiente)."};
+}
+
+}  // namespace tcs

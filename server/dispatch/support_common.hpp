@@ -1,0 +1,65 @@
+// What the support areas share (queue_commands, chat_commands, offer_commands,
+// view_commands, support_teardown): names for console lines, how customers and executives
+// appear on the wire, the events that tell others of a change, and the caller's chat.
+//
+// Every support handler first applies its change to the support desk, then tells the other
+// peers. Telling a peer may stop it (a reader that does not keep up is closed by deliver()),
+// which re-enters the desk through the departure listener (support_teardown.hpp); so the desk
+// is always consistent before anyone is told, fan-outs iterate snapshots, and queue positions
+// are read from the desk when they are sent rather than from an older decision.
+#pragma once
+
+#include "common/protocol/message.hpp"
+#include "server/dispatch/command.hpp"
+#include "server/dispatch/server_state.hpp"
+#include "server/services/service_set.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tcs::support {
+
+// Card names echoed on the console.
+inline constexpr std::size_t max_logged_name_bytes = 80;
+
+// Whole pesos with dot thousands separators: 12990 -> "$12.990".
+std::string pesos(std::int64_t amount);
+
+// "Charizard VMAX por $12.990": an offer on the console and in the log.
+std::string offer_text(const services::offer& o);
+
+// {email, name}: how a customer appears to executives.
+json::object customer_ref(const peer& customer);
+// {name, first_name}: how an executive appears to its customer.
+json::object executive_ref(const peer& executive);
+
+// Display names for console lines and the log, also for an account whose peer is gone.
+std::string customer_name(server_state& sessions, services::service_set& services,
+                          std::int64_t customer_id);
+std::string executive_name(server_state& sessions, services::service_set& services,
+                           std::int64_t executive_id);
+
+// Sends each moved customer its current place, read from the desk now.
+void tell_positions(server_state& sessions, services::service_set& services,
+                    const std::vector<services::position_change>& moved);
+// Tells every free executive that `customer` is waiting (`El cliente ... se quiere conectar`).
+void announce_waiting(server_state& sessions, services::service_set& services,
+                      const peer& customer);
+void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
+                          std::string_view reason);
+void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer>& to,
+                     std::string_view reason, std::string message);
+
+}  // namespace tcs::support
+
+namespace tcs {
+
+// The caller's chat, or not_in_chat (the dispatcher's check for commands that need one).
+result<chat_pair> current_chat(services::support_desk& desk, const peer& caller);
+
+}  // namespace tcs
