@@ -38,6 +38,8 @@ class customer_app : public term::session {
   // Support events (queue, chat, offers, operations); false for any other type.
   // (support_chat.cpp)
   bool on_support_event(const json::object& event) override;
+  void on_chat_started(const json::object& event);
+  void on_chat_ended(const json::object& event);
 
   // Questions (customer_app.cpp). Each reads at the customer's own prompt ("Ana: ") and returns
   // nullopt when the input ended or the connection was lost.

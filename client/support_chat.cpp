@@ -39,32 +39,12 @@ bool customer_app::on_support_event(const json::object& event) {
         say("Su posición en la cola: " + std::to_string(*p) + ".");
     }
   } else if (type == "chat.started") {
-    std::string name = "un ejecutivo";
-    executive_first_name_ = "Ejecutivo";
-    if (const auto* exec = object_field(event, "executive")) {
-      name = text_field(*exec, "name", name);
-      executive_first_name_ = text_field(*exec, "first_name", name);
-    }
-    support_ = support_state::chatting;
-    offer_.reset();
-    // No need to wake the pending read: the next line is read as a chat line anyway.
-    say("Lo atiende " + name + ". Escriba :salir para terminar la conversación.");
+    on_chat_started(event);
   } else if (type == "chat.message") {
     term_.print(text_field(event, "from", executive_first_name_) + ": " +
                 text_field(event, "text", ""));
   } else if (type == "chat.ended") {
-    offer_.reset();
-    say(text_field(event, "message", "La conversación terminó."));
-    if (text_field(event, "reason", "") == "executive_disconnected") {
-      // The server put the customer back at the head of the queue: keep waiting.
-      support_ = support_state::queued;
-      queue_position_ = int_field(event, "position", 1);
-      say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) +
-          ". Escriba :salir para volver al menú.");
-    } else if (support_ != support_state::idle) {
-      support_ = support_state::ended;
-      term_.interrupt();  // back to the menu without waiting for a line
-    }
+    on_chat_ended(event);
   } else if (type == "offer") {
     const auto id = get_int(event, "offer_id");
     const auto price = get_int(event, "price");
@@ -88,6 +68,34 @@ bool customer_app::on_support_event(const json::object& event) {
     return false;
   }
   return true;
+}
+
+void customer_app::on_chat_started(const json::object& event) {
+  std::string name = "un ejecutivo";
+  executive_first_name_ = "Ejecutivo";
+  if (const auto* exec = object_field(event, "executive")) {
+    name = text_field(*exec, "name", name);
+    executive_first_name_ = text_field(*exec, "first_name", name);
+  }
+  support_ = support_state::chatting;
+  offer_.reset();
+  // No need to wake the pending read: the next line is read as a chat line anyway.
+  say("Lo atiende " + name + ". Escriba :salir para terminar la conversación.");
+}
+
+void customer_app::on_chat_ended(const json::object& event) {
+  offer_.reset();
+  say(text_field(event, "message", "La conversación terminó."));
+  if (text_field(event, "reason", "") == "executive_disconnected") {
+    // The server put the customer back at the head of the queue: keep waiting.
+    support_ = support_state::queued;
+    queue_position_ = int_field(event, "position", 1);
+    say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) +
+        ". Escriba :salir para volver al menú.");
+  } else if (support_ != support_state::idle) {
+    support_ = support_state::ended;
+    term_.interrupt();  // back to the menu without waiting for a line
+  }
 }
 
 asio::awaitable<void> customer_app::contact_executive() {
