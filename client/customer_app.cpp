@@ -1,6 +1,7 @@
 // The menu loop of tcs-client (login, logout and session events are term::session's).
 #include "client/customer_app.hpp"
 
+#include "common/term/command_parser.hpp"
 #include "common/term/format.hpp"
 
 namespace tcs::client {
@@ -29,6 +30,34 @@ asio::awaitable<std::optional<std::string>> customer_app::ask(bool secret) {
       input_ended_ = true;
     if (r.status == term::read_status::end_of_input || connection_lost_)
       co_return std::nullopt;
+  }
+}
+
+asio::awaitable<std::optional<int>> customer_app::choose(std::string question, int min, int max,
+                                                         std::string_view invalid) {
+  say(question);
+  for (;;) {
+    auto line = co_await ask();
+    if (!line)
+      co_return std::nullopt;
+    if (auto n = term::parse_choice(*line, min, max))
+      co_return n;
+    say(std::string(invalid) + ": ingrese un número del " + std::to_string(min) + " al " +
+        std::to_string(max) + ".");
+    say(question);
+  }
+}
+
+asio::awaitable<std::optional<bool>> customer_app::confirm(std::string question) {
+  say(question);
+  for (;;) {
+    auto line = co_await ask();
+    if (!line)
+      co_return std::nullopt;
+    if (auto answer = term::parse_yes_no(*line))
+      co_return answer;
+    say("Respuesta inválida: responda s (sí) o n (no).");
+    say(question);
   }
 }
 

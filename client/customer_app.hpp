@@ -9,8 +9,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace tcs::client {
+
+class cart;
 
 class customer_app : public term::session {
  public:
@@ -24,18 +28,42 @@ class customer_app : public term::session {
   // Menu options; each returns when the customer is back at the menu. (self_service.cpp)
   boost::asio::awaitable<void> change_password();
   boost::asio::awaitable<void> show_history();
-  boost::asio::awaitable<void> catalogue_and_cart();
   boost::asio::awaitable<void> request_return();
   boost::asio::awaitable<void> confirm_shipment();
+  // Option 3: the catalogue and the cart, up to the purchase. (shopping.cpp)
+  boost::asio::awaitable<void> catalogue_and_cart();
   // Option 6: queue, chat, offers. (support_chat.cpp)
   boost::asio::awaitable<void> contact_executive();
 
   // Support events (queue, chat, offers, operations); false for any other type.
   // (support_chat.cpp)
   bool on_support_event(const json::object& event) override;
-  // Reads a line at the customer's own prompt ("Ana: "), masked when `secret` (passwords).
-  // nullopt: input ended or lost.
+  void on_chat_started(const json::object& event);
+  void on_chat_ended(const json::object& event);
+
+  // Questions (customer_app.cpp). Each reads at the customer's own prompt ("Ana: ") and returns
+  // nullopt when the input ended or the connection was lost.
+  // A line, masked when `secret` (passwords).
   boost::asio::awaitable<std::optional<std::string>> ask(bool secret = false);
+  // Says `question`, then reads until the answer is a number in [min, max]; a wrong one is
+  // answered "<invalid>: ingrese un número del <min> al <max>." and the question again.
+  boost::asio::awaitable<std::optional<int>> choose(std::string question, int min, int max,
+                                                    std::string_view invalid = "Opción inválida");
+  // Says `question` and reads until the answer is yes or no (term::parse_yes_no).
+  boost::asio::awaitable<std::optional<bool>> confirm(std::string question);
+
+  // Option 3's steps (shopping.cpp). Each says what happened; false when the customer leaves
+  // option 3 (done, cancelled, the input ended or the connection was lost).
+  boost::asio::awaitable<bool> show_catalogue(std::vector<json::object>& products);
+  boost::asio::awaitable<bool> add_to_cart(cart& basket, const std::vector<json::object>& products);
+  boost::asio::awaitable<bool> buy(cart& basket, std::vector<json::object>& products);
+
+  // Option 6's steps (support_chat.cpp): join the queue, then one line at a time in the state
+  // the events left (queued, chatting, an offer open); false when option 6 is over.
+  boost::asio::awaitable<bool> join_queue();
+  boost::asio::awaitable<bool> queued_line(std::string_view line);
+  boost::asio::awaitable<bool> chat_line(std::string_view line);
+  boost::asio::awaitable<void> answer_offer(std::string_view line);
 
   bool input_ended_ = false;
 

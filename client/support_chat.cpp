@@ -39,32 +39,12 @@ bool customer_app::on_support_event(const json::object& event) {
         say("Su posición en la cola: " + std::to_string(*p) + ".");
     }
   } else if (type == "chat.started") {
-    std::string name = "un ejecutivo";
-    executive_first_name_ = "Ejecutivo";
-    if (const auto* exec = object_field(event, "executive")) {
-      name = text_field(*exec, "name", name);
-      executive_first_name_ = text_field(*exec, "first_name", name);
-    }
-    support_ = support_state::chatting;
-    offer_.reset();
-    // No need to wake the pending read: the next line is read as a chat line anyway.
-    say("Lo atiende " + name + ". Escriba :salir para terminar la conversación.");
+    on_chat_started(event);
   } else if (type == "chat.message") {
     term_.print(text_field(event, "from", executive_first_name_) + ": " +
                 text_field(event, "text", ""));
   } else if (type == "chat.ended") {
-    offer_.reset();
-    say(text_field(event, "message", "La conversación terminó."));
-    if (text_field(event, "reason", "") == "executive_disconnected") {
-      // The server put the customer back at the head of the queue: keep waiting.
-      support_ = support_state::queued;
-      queue_position_ = int_field(event, "position", 1);
-      say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) +
-          ". Escriba :salir para volver al menú.");
-    } else if (support_ != support_state::idle) {
-      support_ = support_state::ended;
-      term_.interrupt();  // back to the menu without waiting for a line
-    }
+    on_chat_ended(event);
   } else if (type == "offer") {
     const auto id = get_int(event, "offer_id");
     const auto price = get_int(event, "price");
@@ -90,98 +70,142 @@ bool customer_app::on_support_event(const json::object& event) {
   return true;
 }
 
-asio::awaitable<void> customer_app::contact_executive() {
-  support_ = support_state::joining;
+void customer_app::on_chat_started(const json::object& event) {
+  std::string name = "un ejecutivo";
+  executive_first_name_ = "Ejecutivo";
+  if (const auto* exec = object_field(event, "executive")) {
+    name = text_field(*exec, "name", name);
+    executive_first_name_ = text_field(*exec, "first_name", name);
+  }
+  support_ = support_state::chatting;
   offer_.reset();
-  json::object joined = co_await conn_->request(make_event("queue.join"));
-  if (auto f = reply_failure(joined)) {
-    say(f->message);
-    support_ = support_state::idle;
-    co_return;
-  }
-  if (support_ == support_state::joining) {  // not already taken by an executive
+  // No need to wake the pending read: the next line is read as a chat line anyway.
+  say("Lo atiende " + name + ". Escriba :salir para terminar la conversación.");
+}
+
+void customer_app::on_chat_ended(const json::object& event) {
+  offer_.reset();
+  say(text_field(event, "message", "La conversación terminó."));
+  if (text_field(event, "reason", "") == "executive_disconnected") {
+    // The server put the customer back at the head of the queue: keep waiting.
     support_ = support_state::queued;
-    queue_position_ = int_field(joined, "position", 1);
-    say("Está en la cola de espera, posición " + std::to_string(queue_position_) +
+    queue_position_ = int_field(event, "position", 1);
+    say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) +
         ". Escriba :salir para volver al menú.");
+  } else if (support_ != support_state::idle) {
+    support_ = support_state::ended;
+    term_.interrupt();  // back to the menu without waiting for a line
   }
+}
 
-  while (!connection_lost_) {
-    if (support_ == support_state::ended || support_ == support_state::idle)
-      break;
-    auto read = co_await term_.read_line(first_name_ + ": ");
-    if (read.status == term::read_status::end_of_input) {
-      input_ended_ = true;  // run() logs out; the server takes us out of the queue or chat
-      break;
-    }
-    if (read.status == term::read_status::interrupted)
-      continue;  // an event changed the state: look at it again
-    const std::string_view line = term::trim(read.text);
-
-    if (support_ == support_state::queued) {
-      if (line == leave_word) {
-        json::object left = co_await conn_->request(make_event("queue.leave"));
-        if (auto f = reply_failure(left)) {
-          if (support_ != support_state::chatting)  // an executive took us meanwhile
-            say(f->message);
-          continue;
-        }
-        say("Salió de la cola de espera.");
+asio::awaitable<void> customer_app::contact_executive() {
+  if (co_await join_queue()) {
+    while (!connection_lost_ && support_ != support_state::ended &&
+           support_ != support_state::idle) {
+      auto read = co_await term_.read_line(first_name_ + ": ");
+      if (read.status == term::read_status::end_of_input) {
+        input_ended_ = true;  // run() logs out; the server takes us out of the queue or chat
         break;
       }
-      if (!line.empty())
-        say("Aún no lo atiende un ejecutivo; su posición en la cola: " +
-            std::to_string(queue_position_) + ". Escriba :salir para volver al menú.");
-      continue;
+      if (read.status == term::read_status::interrupted)
+        continue;  // an event changed the state: look at it again
+      // The line means what the state at this moment says (a reply may change it meanwhile).
+      const std::string_view line = term::trim(read.text);
+      bool go_on = true;
+      if (support_ == support_state::queued)
+        go_on = co_await queued_line(line);
+      else if (support_ == support_state::chatting)
+        go_on = co_await chat_line(line);
+      if (!go_on)
+        break;
     }
-    if (support_ != support_state::chatting)
-      continue;
-
-    if (line == leave_word) {
-      json::object ended = co_await conn_->request(make_event("chat.end"));
-      if (auto f = reply_failure(ended)) {
-        if (support_ == support_state::chatting)
-          say(f->message);
-      } else {
-        say("Terminó la conversación con " + executive_first_name_ + ".");
-      }
-      break;
-    }
-    if (offer_) {
-      const auto answer = term::parse_yes_no(line);
-      if (!answer) {
-        say("Responda s o n. ¿Acepta la oferta por \"" + offer_->card + "\"? (s/n)");
-        continue;
-      }
-      const open_offer offer = *offer_;
-      offer_.reset();
-      json::object request = make_event("offer.answer");
-      request["offer_id"] = offer.id;
-      request["accept"] = *answer;
-      json::object reply = co_await conn_->request(std::move(request));
-      if (auto f = reply_failure(reply)) {
-        say(f->message);
-      } else if (bool_field(reply, "accepted", false)) {
-        std::string text = "Vendió \"" + offer.card + "\" por " + term::pesos(offer.price);
-        if (auto op = get_int(reply, "operation_id"))
-          text += " (operación #" + std::to_string(*op) + ")";
-        say(text + ". La venta aparece en su historial de operaciones.");
-      } else {
-        say("Rechazó la oferta por \"" + offer.card + "\".");
-      }
-      continue;
-    }
-
-    if (line.empty())
-      continue;
-    json::object message = make_event("chat.send");
-    message["text"] = std::string(line);
-    json::object sent = co_await conn_->request(std::move(message));
-    if (auto f = reply_failure(sent); f && support_ == support_state::chatting)
-      say(f->message);
   }
   support_ = support_state::idle;
   offer_.reset();
+}
+
+// Sends queue.join; false when it was refused (the reason has been said).
+asio::awaitable<bool> customer_app::join_queue() {
+  support_ = support_state::joining;
+  offer_.reset();
+  auto joined = co_await call(make_event("queue.join"));
+  if (!joined)
+    co_return false;
+  if (support_ == support_state::joining) {  // not already taken by an executive
+    support_ = support_state::queued;
+    queue_position_ = int_field(*joined, "position", 1);
+    say("Está en la cola de espera, posición " + std::to_string(queue_position_) +
+        ". Escriba :salir para volver al menú.");
+  }
+  co_return true;
+}
+
+// A line typed while waiting in the queue: :salir leaves it (false), anything else is answered
+// with the position.
+asio::awaitable<bool> customer_app::queued_line(std::string_view line) {
+  if (line == leave_word) {
+    auto left = co_await conn_->request(make_event("queue.leave"));
+    if (!left) {
+      // An executive may have taken us meanwhile: then the line is not an error.
+      if (support_ != support_state::chatting && !left.error().transport)
+        say(left.error().message);
+      co_return true;
+    }
+    say("Salió de la cola de espera.");
+    co_return false;
+  }
+  if (!line.empty())
+    say("Aún no lo atiende un ejecutivo; su posición en la cola: " +
+        std::to_string(queue_position_) + ". Escriba :salir para volver al menú.");
+  co_return true;
+}
+
+// A line typed in a chat: :salir ends it (false), an answer to an open offer, or a message.
+asio::awaitable<bool> customer_app::chat_line(std::string_view line) {
+  if (line == leave_word) {
+    auto ended = co_await conn_->request(make_event("chat.end"));
+    if (ended)
+      say("Terminó la conversación con " + executive_first_name_ + ".");
+    else if (support_ == support_state::chatting && !ended.error().transport)
+      say(ended.error().message);
+    co_return false;
+  }
+  if (offer_) {
+    co_await answer_offer(line);
+    co_return true;
+  }
+  if (line.empty())
+    co_return true;
+  json::object message = make_event("chat.send");
+  message["text"] = std::string(line);
+  auto sent = co_await conn_->request(std::move(message));
+  if (!sent && support_ == support_state::chatting && !sent.error().transport)
+    say(sent.error().message);
+  co_return true;
+}
+
+asio::awaitable<void> customer_app::answer_offer(std::string_view line) {
+  const auto answer = term::parse_yes_no(line);
+  if (!answer) {
+    say("Responda s o n. ¿Acepta la oferta por \"" + offer_->card + "\"? (s/n)");
+    co_return;
+  }
+  const open_offer offer = *offer_;
+  offer_.reset();
+  json::object request = make_event("offer.answer");
+  request["offer_id"] = offer.id;
+  request["accept"] = *answer;
+  auto reply = co_await call(std::move(request));
+  if (!reply)
+    co_return;
+  if (bool_field(*reply, "accepted", false)) {
+    std::string text = "Vendió \"" + offer.card + "\" por " + term::pesos(offer.price);
+    if (auto op = get_int(*reply, "operation_id"))
+      text += " (operación #" + std::to_string(*op) + ")";
+    say(text + ". La venta aparece en su historial de operaciones.");
+  } else {
+    say("Rechazó la oferta por \"" + offer.card + "\".");
+  }
 }
 
 }  // namespace tcs::client

@@ -1,4 +1,5 @@
-// The command loop of tcs-exec (login, logout and session events are term::session's).
+// The command loop of tcs-exec (login, logout and session events are term::session's; what
+// each command sends and shows is command_table.cpp's).
 #include "executive/executive_app.hpp"
 
 namespace tcs::executive {
@@ -35,6 +36,48 @@ asio::awaitable<int> executive_app::run(std::string host, std::uint16_t port) {
   }
   co_await log_out("Sesión cerrada. ¡Hasta pronto, " + first_name_ + "!");
   co_return 0;
+}
+
+asio::awaitable<bool> executive_app::run_command(std::string_view line) {
+  plan p = plan_command(line);
+  switch (p.what) {
+    case plan::kind::exit:
+      co_return false;
+    case plan::kind::print:
+      term_.print(p.text);
+      break;
+    case plan::kind::send:
+      co_await execute(*p.cmd, std::move(p.request));
+      break;
+  }
+  co_return true;
+}
+
+asio::awaitable<void> executive_app::execute(const command& cmd, json::object request) {
+  auto fetch = [this](json::object r, std::string_view list) {
+    return list.empty() ? call(std::move(r)) : call_all(std::move(r), list);
+  };
+  request_result reply = co_await fetch(request, cmd.list);
+  if (!reply)
+    co_return;
+  if (auto next = cmd.more ? cmd.more(*reply) : std::nullopt) {
+    request_result rest = co_await fetch(std::move(next->request), next->list);
+    if (!rest)
+      co_return;
+    if (auto* items = reply->if_contains(next->list); items && items->is_array()) {
+      if (const auto* more = rest->if_contains(next->list); more && more->is_array()) {
+        for (const auto& item : more->get_array())
+          items->get_array().push_back(item);
+      }
+    }
+  }
+  term_.print(cmd.render(request, *reply, customer_));
+}
+
+asio::awaitable<void> executive_app::send_chat(std::string_view text) {
+  json::object message = make_event("chat.send");
+  message["text"] = std::string(text);
+  co_await call(std::move(message));
 }
 
 }  // namespace tcs::executive

@@ -1,13 +1,14 @@
-// tcs-exec's dialogue: login with TOTP, then a loop of `:` commands and chat lines. Server
-// events (a customer wants to connect, chat lines, offer answers) are printed as they arrive.
+// tcs-exec's dialogue: login with TOTP, then a loop of `:` commands (command_table.hpp) and chat
+// lines. Server events (a customer wants to connect, chat lines, offer answers) are printed as
+// they arrive.
 #pragma once
 
 #include "common/term/session.hpp"
+#include "executive/command_table.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,25 +23,19 @@ class executive_app : public term::session {
   boost::asio::awaitable<int> run(std::string host, std::uint16_t port);
 
  private:
-  // Runs one `:` command line; false when the executive asked to exit.
+  // Runs one `:` command line through the table; false when the executive asked to exit.
   boost::asio::awaitable<bool> run_command(std::string_view line);
-  // Sends a non-command line to the current customer. (commands.cpp)
+  // Sends a command's request (every page of its list, and its follow-up) and prints the
+  // entry's rendering of the reply; a refusal is said by call().
+  boost::asio::awaitable<void> execute(const command& cmd, json::object request);
+  // Sends a non-command line to the current customer.
   boost::asio::awaitable<void> send_chat(std::string_view text);
 
-  // Sends a request; on failure prints the server's message and returns nullopt. (commands.cpp)
-  boost::asio::awaitable<std::optional<json::object>> call(json::object request);
-  // call() for a paged list: every page of `list`, merged into the first reply.
-  boost::asio::awaitable<std::optional<json::object>> call_all(json::object request,
-                                                               std::string_view list);
-
   // Support events (a customer queued, chat lines, chat ended, offer answered); false for any
-  // other type. (commands.cpp)
+  // other type. (events.cpp)
   bool on_support_event(const json::object& event) override;
 
-  // The customer being served (set by :connect, cleared when the chat ends); only for labels:
-  // the server decides whether there is a chat.
-  std::string customer_name_;
-  std::string customer_first_name_;
+  served_customer customer_;
 };
 
 }  // namespace tcs::executive

@@ -1,9 +1,10 @@
-// Client-side connection: request/reply matching and event delivery.
+// Client-side connection: request/reply matching, event delivery, one reader and one writer.
 #include "common/net/client_connection.hpp"
 
 #include "common/protocol/limits.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/throw_exception.hpp>
 
 #include <array>
 #include <chrono>
@@ -17,7 +18,19 @@ namespace {
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 }
 
-// A reply slot: the requester sleeps on `ready` until the reader fills `reply` and cancels it.
+void throw_exception_from_error(const request_error& e, const boost::source_location& loc) {
+  boost::throw_exception(std::runtime_error(std::string(code_name(e.code)) + ": " + e.message),
+                         loc);
+}
+
+request_result to_request_result(json::object reply) {
+  if (auto f = reply_failure(reply))
+    return request_error{f->code, std::move(f->message), false};
+  return reply;
+}
+
+// A reply slot: the requester sleeps on `ready` until the reader fills `reply` and cancels it
+// (or end() cancels it without a reply).
 struct client_connection::pending_reply {
   explicit pending_reply(asio::any_io_executor ex) : ready(ex) {
     ready.expires_at(std::chrono::steady_clock::time_point::max());
@@ -26,102 +39,137 @@ struct client_connection::pending_reply {
   std::optional<json::object> reply;
 };
 
-client_connection::client_connection(asio::any_io_executor ex) : socket_(ex) {}
+client_connection::client_connection(asio::any_io_executor ex) : socket_(ex), wake_writer_(ex) {
+  wake_writer_.expires_at(std::chrono::steady_clock::time_point::max());
+}
 
-asio::awaitable<void> client_connection::connect(std::string host, std::uint16_t port,
-                                                 std::string client_name) {
+asio::awaitable<request_result> client_connection::connect(std::string host, std::uint16_t port,
+                                                           std::string client_name) {
   asio::ip::tcp::resolver resolver(socket_.get_executor());
   auto [resolve_ec, endpoints] =
       co_await resolver.async_resolve(host, std::to_string(port), use_nothrow);
   if (resolve_ec)
-    throw std::runtime_error("No se pudo resolver " + host + ": " + resolve_ec.message());
+    co_return request_error::lost("No se pudo resolver " + host + ": " + resolve_ec.message());
   auto [connect_ec, endpoint] = co_await asio::async_connect(socket_, endpoints, use_nothrow);
   if (connect_ec)
-    throw std::runtime_error("No se pudo conectar a " + host + ":" + std::to_string(port) + " (" +
-                             connect_ec.message() + ").");
+    co_return request_error::lost("No se pudo conectar a " + host + ":" + std::to_string(port) +
+                                  " (" + connect_ec.message() + ").");
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   open_ = true;
-  asio::co_spawn(
-      socket_.get_executor(), [self = shared_from_this()] { return self->reader(); },
-      asio::detached);
+  start_task(&client_connection::read_loop);
+  start_task(&client_connection::write_loop);
 
   json::object hello = make_event("hello");
   hello["version"] = protocol_version;
   hello["client"] = client_name;
-  json::object reply = co_await request(std::move(hello));
-  if (auto f = reply_failure(reply))
-    throw std::runtime_error(f->message);
+  co_return co_await request(std::move(hello));
 }
 
-asio::awaitable<json::object> client_connection::request(json::object message) {
+// The task holds the connection until it ends; its end (normal or by an exception) is
+// recorded and closes the connection, telling the handler if it was still open.
+void client_connection::start_task(asio::awaitable<void> (client_connection::*task)()) {
+  ++tasks_running_;
+  auto self = shared_from_this();
+  asio::co_spawn(
+      socket_.get_executor(), [self, task] { return ((*self).*task)(); },
+      [self](std::exception_ptr e) {
+        --self->tasks_running_;
+        if (e && !self->task_error_)
+          self->task_error_ = e;
+        self->end(true);
+      });
+}
+
+asio::awaitable<request_result> client_connection::request(json::object message) {
+  if (!open_)
+    co_return request_error::lost("Sin conexión con el servidor.");
   const std::int64_t id = next_id_++;
   message["id"] = id;
-  const std::string type(message.at("type").as_string());
-  if (!open_)
-    co_return make_error(type, id, failure{errc::internal, "Sin conexión con el servidor."});
   auto slot = std::make_shared<pending_reply>(socket_.get_executor());
   pending_.emplace(id, slot);
-  const std::string frame = encode_message(message);
-  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(frame), use_nothrow);
-  if (!ec && !slot->reply)
-    co_await slot->ready.async_wait(use_nothrow);
+  send(encode_message(message));
+  // Nothing can fill or cancel the slot before this wait: the reader and end() run on this
+  // loop, and send() only queues the frame.
+  co_await slot->ready.async_wait(use_nothrow);
   pending_.erase(id);
-  if (slot->reply)
-    co_return std::move(*slot->reply);
-  co_return make_error(type, id, failure{errc::internal, "Se perdió la conexión con el servidor."});
+  if (!slot->reply)
+    co_return request_error::lost("Se perdió la conexión con el servidor.");
+  co_return to_request_result(std::move(*slot->reply));
 }
 
-asio::awaitable<void> client_connection::reader() {
-  auto self = shared_from_this();
+void client_connection::send(std::string frame) {
+  outbox_.push_back(std::move(frame));
+  wake_writer_.cancel();
+}
+
+asio::awaitable<void> client_connection::write_loop() {
+  while (open_) {
+    if (outbox_.empty()) {
+      co_await wake_writer_.async_wait(use_nothrow);  // send() or end() cancels it
+      continue;
+    }
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(outbox_.front()), use_nothrow);
+    if (ec)
+      co_return;  // the completion handler ends the connection
+    outbox_.pop_front();
+  }
+}
+
+asio::awaitable<void> client_connection::read_loop() {
   std::array<char, 16 * 1024> buffer;
   while (open_) {
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buffer), use_nothrow);
     if (ec)
-      break;
+      co_return;
     decoder_.feed(buffer.data(), n);
     while (auto ev = decoder_.next()) {
       if (ev->error)
         continue;  // the server never sends bad frames; ignore rather than die
-      auto msg = parse_message(*ev->payload);
-      if (!msg)
-        continue;
-      if (auto id = request_id(*msg)) {
-        auto it = pending_.find(*id);
-        if (it != pending_.end()) {
-          it->second->reply = std::move(*msg);
-          it->second->ready.cancel();
-        }
-        continue;
-      }
-      // Answered here so every program built on this class stays alive when idle.
-      if (get_string(*msg, "type").value() == "heartbeat") {
-        asio::co_spawn(socket_.get_executor(), request(make_event("ping")), asio::detached);
-        continue;
-      }
-      if (on_event_)
-        on_event_(*msg);
+      if (auto msg = parse_message(*ev->payload))
+        handle(std::move(*msg));
     }
     if (decoder_.failed())
-      break;
+      co_return;
   }
+}
+
+void client_connection::handle(json::object message) {
+  if (auto id = request_id(message)) {
+    auto it = pending_.find(*id);
+    if (it != pending_.end()) {
+      it->second->reply = std::move(message);
+      it->second->ready.cancel();
+    }
+    return;  // a reply nobody waits for (a heartbeat's ping) is dropped
+  }
+  // Answered here so every program built on this class stays alive when idle. The ping is a
+  // request, but its reply only needs to arrive: nobody waits for it.
+  if (get_string(message, "type").value() == "heartbeat") {
+    json::object ping = make_event("ping");
+    ping["id"] = next_id_++;
+    send(encode_message(ping));
+    return;
+  }
+  if (on_event_)
+    on_event_(message);
+}
+
+void client_connection::end(bool tell) {
   const bool was_open = open_;
-  close();
-  if (was_open && on_event_)
-    on_event_(make_event("connection_lost"));
-}
-
-void client_connection::fail_all() {
-  for (auto& [id, slot] : pending_)
-    slot->ready.cancel();
-}
-
-void client_connection::close() {
   open_ = false;
   boost::system::error_code ignored;
   socket_.shutdown(asio::socket_base::shutdown_both, ignored);
   socket_.close(ignored);
-  fail_all();
+  wake_writer_.cancel();
+  for (auto& [id, slot] : pending_)
+    slot->ready.cancel();
+  if (was_open && tell && on_event_)
+    on_event_(make_event("connection_lost"));
+}
+
+void client_connection::close() {
+  end(false);
 }
 
 }  // namespace tcs

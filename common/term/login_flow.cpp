@@ -26,15 +26,14 @@ boost::asio::awaitable<std::optional<json::object>> login_flow(terminal& term,
         co_return std::nullopt;
       request["totp"] = code.text;
     }
-    json::object reply = co_await conn.request(std::move(request));
-    auto f = reply_failure(reply);
-    if (!f)
-      co_return reply;
-    if (!conn.is_open()) {
+    request_result reply = co_await conn.request(std::move(request));
+    if (reply)
+      co_return std::move(*reply);
+    if (reply.error().transport) {
       term.print(assistant("Se perdió la conexión con el servidor."));
       co_return std::nullopt;
     }
-    term.print(assistant(f->message + " Intente nuevamente."));
+    term.print(assistant(reply.error().message + " Intente nuevamente."));
   }
 }
 

@@ -13,10 +13,9 @@ std::string operation_heading(const json::object& op) {
   return out;
 }
 
-std::string operation_list_entry(std::size_t number, const json::object& op) {
-  return "[" + std::to_string(number) + "] " + operation_heading(op) + " - " +
-         std::string(state_name(text_field(op, "state"))) + " - total " +
-         pesos(int_field(op, "total"));
+std::string operation_summary(const json::object& op) {
+  return operation_heading(op) + " - " + std::string(state_name(text_field(op, "state"))) +
+         " - total " + pesos(int_field(op, "total"));
 }
 
 std::string render_operation(const json::object& op, std::int64_t number) {

@@ -17,8 +17,9 @@ namespace tcs::term {
 // "compra (27/08/2024 16:20)": the kind and the creation time.
 std::string operation_heading(const json::object& op);
 
-// "[1] compra (27/08/2024 16:20) - pagado - total $24.970": one entry of a list to pick from.
-std::string operation_list_entry(std::size_t number, const json::object& op);
+// "compra (27/08/2024 16:20) - pagado - total $24.970": one entry of a list to pick from
+// (numbered by term::numbered_list).
+std::string operation_summary(const json::object& op);
 
 // Multi-line text (no trailing newline), e.g.
 //   [17] compra (27/08/2024 16:20)

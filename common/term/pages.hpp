@@ -17,8 +17,8 @@ inline constexpr std::int64_t max_pages_read = 10'000;
 
 // Sends `request`, then the same request with "after" set to the reply's "next" while a reply
 // has one (and it moves forward). Returns the first page's reply with the items of `list` of
-// every page in its `list` field and without "next"; a failure on any page is returned as is.
-boost::asio::awaitable<json::object> request_all(client_connection& conn, json::object request,
-                                                 std::string_view list);
+// every page in its `list` field and without "next"; the error of any page that fails.
+boost::asio::awaitable<request_result> request_all(client_connection& conn, json::object request,
+                                                   std::string_view list);
 
 }  // namespace tcs::term

@@ -45,19 +45,25 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
   terminal term(ctx.get_executor());
   auto conn = std::make_shared<client_connection>(ctx.get_executor());
   App app(term, conn);
+  auto report = [&](std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      std::cerr << program << ": " << ex.what() << "\n";
+    }
+  };
   boost::asio::co_spawn(ctx, app.run(host, port), [&](std::exception_ptr e, int code) {
     if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        std::cerr << program << ": " << ex.what() << "\n";
-      }
+      report(e);
       code = 1;
     }
     exit_code = code;
     conn->close();
   });
+  // Returns once the app and the connection's reader and writer have all ended.
   ctx.run();
+  if (auto e = conn->task_error())  // a reader or writer that threw (it closed the connection)
+    report(e);
   return exit_code;
 }
 

@@ -3,6 +3,7 @@
 
 #include "common/term/format.hpp"
 #include "common/term/login_flow.hpp"
+#include "common/term/pages.hpp"
 
 namespace tcs::term {
 
@@ -42,16 +43,29 @@ boost::asio::awaitable<std::optional<json::object>> session::log_in(std::string 
                                                                     std::string client_name,
                                                                     bool executive) {
   term_.print(banner);
-  try {
-    co_await conn_->connect(std::move(host), port, std::move(client_name));
-  } catch (const std::exception& e) {
-    say(e.what());
+  if (auto hello = co_await conn_->connect(std::move(host), port, std::move(client_name)); !hello) {
+    say(hello.error().message);
     co_return std::nullopt;
   }
   auto login = co_await login_flow(term_, *conn_, executive);
   if (login)
     first_name_ = std::string(get_string(*login, "first_name").value());
   co_return login;
+}
+
+boost::asio::awaitable<request_result> session::call(json::object request) {
+  request_result reply = co_await conn_->request(std::move(request));
+  if (!reply && !reply.error().transport)
+    say(reply.error().message);
+  co_return reply;
+}
+
+boost::asio::awaitable<request_result> session::call_all(json::object request,
+                                                         std::string_view list) {
+  request_result reply = co_await request_all(*conn_, std::move(request), list);
+  if (!reply && !reply.error().transport)
+    say(reply.error().message);
+  co_return reply;
 }
 
 boost::asio::awaitable<void> session::log_out(std::string farewell) {

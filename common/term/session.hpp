@@ -37,6 +37,13 @@ class session {
 
   void say(std::string_view text);  // "Asistente: ..."
 
+  // The one way the apps send a request: the reply or the error. A refusal's Spanish message
+  // is said here; a transport failure is not (on_event() tells the lost connection once).
+  // Requests whose refusal the app words itself go through conn_->request() directly.
+  boost::asio::awaitable<request_result> call(json::object request);
+  // call() for a paged list: every page of `list`, merged into the first reply (pages.hpp).
+  boost::asio::awaitable<request_result> call_all(json::object request, std::string_view list);
+
   // The app's events (support queue, chat, offers, operations); false for any other type.
   virtual bool on_support_event(const json::object& event) = 0;
 

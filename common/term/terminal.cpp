@@ -125,34 +125,43 @@ asio::awaitable<read_result> terminal::read_line(std::string prompt, bool secret
       s.prompt_open = false;
     }
   } reset_on_exit{s};
+  if (interactive_)
+    co_return co_await read_edited(prompt, secret);
+  co_return co_await read_piped(prompt, secret);
+}
 
-  if (interactive_) {
-    completed_line.reset();
-    rl_redisplay_function = secret ? masked_redisplay : rl_redisplay;
-    rl_callback_handler_install(prompt.c_str(), on_line);
-    while (!completed_line) {
-      auto [ec] = co_await s.input.async_wait(asio::posix::descriptor_base::wait_read, use_nothrow);
-      if (ec) {
-        // Interrupted: drop the half-typed line and leave the cursor on a fresh line.
-        rl_clear_visible_line();
-        rl_callback_handler_remove();
-        rl_redisplay_function = rl_redisplay;
-        co_return read_result{read_status::interrupted, {}};
-      }
-      rl_callback_read_char();
+// Readline's callback interface, fed one character at a time when the input is readable.
+asio::awaitable<read_result> terminal::read_edited(const std::string& prompt, bool secret) {
+  impl& s = *impl_;
+  completed_line.reset();
+  rl_redisplay_function = secret ? masked_redisplay : rl_redisplay;
+  rl_callback_handler_install(prompt.c_str(), on_line);
+  while (!completed_line) {
+    auto [ec] = co_await s.input.async_wait(asio::posix::descriptor_base::wait_read, use_nothrow);
+    if (ec) {
+      // Interrupted: drop the half-typed line and leave the cursor on a fresh line.
+      rl_clear_visible_line();
+      rl_callback_handler_remove();
+      rl_redisplay_function = rl_redisplay;
+      co_return read_result{read_status::interrupted, {}};
     }
-    rl_redisplay_function = rl_redisplay;
-    if (secret)
-      std::fputc('\n', stdout);
-    auto line = std::move(*completed_line);
-    completed_line.reset();
-    if (!line)
-      co_return read_result{read_status::end_of_input, {}};
-    if (!secret && !line->empty())
-      add_history(line->c_str());
-    co_return read_result{read_status::line, std::move(*line)};
+    rl_callback_read_char();
   }
+  rl_redisplay_function = rl_redisplay;
+  if (secret)
+    std::fputc('\n', stdout);
+  auto line = std::move(*completed_line);
+  completed_line.reset();
+  if (!line)
+    co_return read_result{read_status::end_of_input, {}};
+  if (!secret && !line->empty())
+    add_history(line->c_str());
+  co_return read_result{read_status::line, std::move(*line)};
+}
 
+// Plain lines from a pipe or a file, echoed after the prompt (masked when `secret`).
+asio::awaitable<read_result> terminal::read_piped(const std::string& prompt, bool secret) {
+  impl& s = *impl_;
   std::fwrite(prompt.data(), 1, prompt.size(), stdout);
   std::fflush(stdout);
   for (;;) {
@@ -176,35 +185,40 @@ asio::awaitable<read_result> terminal::read_line(std::string prompt, bool secret
       s.buffered.clear();
       co_return read_result{read_status::line, std::move(line)};
     }
-    char chunk[4096];
-    if (!s.input_is_file) {
-      auto [ec, n] = co_await s.input.async_read_some(asio::buffer(chunk), use_nothrow);
-      if (ec == asio::error::operation_aborted) {
-        // Interrupted: end the prompt's line, as the terminal branch leaves a fresh line.
-        std::fputc('\n', stdout);
-        std::fflush(stdout);
-        co_return read_result{read_status::interrupted, {}};
-      }
-      if (ec == boost::system::errc::operation_not_permitted) {
-        s.input_is_file = true;  // epoll refuses regular files: read them directly below
-        continue;
-      }
-      if (ec) {
-        s.at_eof = true;
-        continue;
-      }
-      s.buffered.append(chunk, n);
-      continue;
+    if (!co_await fill_buffer()) {
+      // Interrupted: end the prompt's line, as the terminal branch leaves a fresh line.
+      std::fputc('\n', stdout);
+      std::fflush(stdout);
+      co_return read_result{read_status::interrupted, {}};
     }
-    ssize_t n = ::read(s.input.native_handle(), chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      s.at_eof = true;
-      continue;
-    }
-    s.buffered.append(chunk, static_cast<std::size_t>(n));
   }
+}
+
+// Appends what the input has to `buffered` (or sets at_eof); false when interrupted.
+asio::awaitable<bool> terminal::fill_buffer() {
+  impl& s = *impl_;
+  char chunk[4096];
+  if (!s.input_is_file) {
+    auto [ec, n] = co_await s.input.async_read_some(asio::buffer(chunk), use_nothrow);
+    if (ec == asio::error::operation_aborted)
+      co_return false;
+    if (ec == boost::system::errc::operation_not_permitted)
+      s.input_is_file = true;  // epoll refuses regular files: read them directly next time
+    else if (ec)
+      s.at_eof = true;
+    else
+      s.buffered.append(chunk, n);
+    co_return true;
+  }
+  ssize_t n = 0;
+  do {
+    n = ::read(s.input.native_handle(), chunk, sizeof chunk);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0)
+    s.at_eof = true;
+  else
+    s.buffered.append(chunk, static_cast<std::size_t>(n));
+  co_return true;
 }
 
 }  // namespace tcs::term

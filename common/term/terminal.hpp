@@ -43,6 +43,11 @@ class terminal {
   void print(std::string_view text);
 
  private:
+  // read_line() on a terminal (readline) and on a pipe or file.
+  boost::asio::awaitable<read_result> read_edited(const std::string& prompt, bool secret);
+  boost::asio::awaitable<read_result> read_piped(const std::string& prompt, bool secret);
+  boost::asio::awaitable<bool> fill_buffer();
+
   struct impl;
   impl* impl_;
   bool interactive_;

@@ -2,10 +2,10 @@
 //
 // Input: one payload, as a server frame would carry it. If it parses as a JSON object it is
 // handed, as a reply or an event, to every renderer the terminals have: the executive's
-// :status, :details and :catalogue views and its activity lines (executive/commands.cpp,
-// included below so its file-local renderers can be called), the operation views both
-// terminals share (common/term/operations_view), the customer's catalogue table and cart lines
-// (client/render) and the format helpers (common/term/format). Whatever it is, the raw bytes
+// :status, :details, :history and :catalogue views and its activity lines (executive/views.cpp,
+// compiled in below), the operation views and numbered lists both terminals share
+// (common/term/operations_view, common/term/table), the customer's catalogue table and cart
+// lines (client/render) and the format helpers (common/term/format). Whatever it is, the raw bytes
 // also go through the terminal's own escaping (terminal::print uses escape_control_chars with
 // "\n\t" allowed).
 //
@@ -19,9 +19,10 @@
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "common/term/operations_view.hpp"
+#include "common/term/table.hpp"
 
-// The executive's renderers live in an anonymous namespace of this file: compile it here.
-#include "executive/commands.cpp"
+// The executive's renderers (views.cpp) are not in a library: compile them here.
+#include "executive/views.cpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -67,12 +68,14 @@ void render_all(const json::object& msg) {
   check_screen_safe(executive::render_catalogue(msg));
   check_screen_safe(executive::activity_text(msg, true));
   check_screen_safe(executive::activity_text(msg, false));
+  check_screen_safe(executive::render_activity(msg, text_field(msg, "name", "?")));
   check_screen_safe(
       render_operations(text_field(msg, "type", "?"), array_field(msg, "operations")));
   check_screen_safe(render_operation(msg));
   check_screen_safe(render_operation(msg, int_field(msg, "id", 0)));
   check_screen_safe(operation_heading(msg));
-  check_screen_safe(operation_list_entry(static_cast<std::size_t>(int_field(msg, "n", 1)), msg));
+  check_screen_safe(operation_summary(msg));
+  check_screen_safe(numbered_list({operation_summary(msg), operation_heading(msg)}));
   if (const json::object* op = object_field(msg, "operation"))
     check_screen_safe(render_operation(*op));
   for (const std::string& line : client::catalogue_table(objects(array_field(msg, "products"))))

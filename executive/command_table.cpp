@@ -1,0 +1,219 @@
+// The executive's command table: builders of each command's request and renderers of its
+// reply (see command_table.hpp; docs/protocol.md, "Support queue and chat").
+#include "executive/command_table.hpp"
+
+#include "common/term/command_parser.hpp"
+#include "common/term/fields.hpp"
+#include "common/term/format.hpp"
+#include "common/term/operations_view.hpp"
+#include "common/term/table.hpp"
+#include "executive/views.hpp"
+
+#include <algorithm>
+
+namespace tcs::executive {
+
+using term::array_field;
+using term::assistant;
+using term::bool_field;
+using term::int_field;
+using term::object_field;
+using term::text_field;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+template <const char* type>
+std::optional<json::object> plain(std::string_view) {
+  return make_event(type);
+}
+
+constexpr char status_type[] = "status";
+constexpr char details_type[] = "details";
+constexpr char connect_type[] = "connect";
+constexpr char activity_type[] = "customer.activity";
+constexpr char operations_type[] = "customer.operations";
+constexpr char catalogue_type[] = "catalogue";
+constexpr char chat_end_type[] = "chat.end";
+
+std::optional<json::object> offer_request(std::string_view args) {
+  const auto parsed = term::parse_card_and_price(args, true);
+  if (!parsed)
+    return std::nullopt;
+  json::object request = make_event("offer.create");
+  request["card"] = parsed->card;
+  request["price"] = *parsed->price;
+  return request;
+}
+
+std::optional<json::object> publish_request(std::string_view args) {
+  const auto parsed = term::parse_card_and_price(args, false);
+  if (!parsed)
+    return std::nullopt;
+  json::object request = make_event("publish");
+  request["card"] = parsed->card;
+  if (parsed->price)
+    request["price"] = *parsed->price;
+  return request;
+}
+
+// The status reply has the head of the queue; the rest comes from queue.list.
+std::optional<follow_up> rest_of_queue(const json::object& reply) {
+  auto next = get_int(reply, "queue_next");
+  if (!next)
+    return std::nullopt;
+  json::object more = make_event("queue.list");
+  more["after"] = *next;
+  return follow_up{std::move(more), "queue"};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+
+std::string show_status(const json::object&, const json::object& reply, served_customer&) {
+  return render_status(reply);
+}
+
+std::string show_details(const json::object&, const json::object& reply, served_customer&) {
+  return render_details(reply);
+}
+
+std::string show_catalogue(const json::object&, const json::object& reply, served_customer&) {
+  return render_catalogue(reply);
+}
+
+std::string show_activity(const json::object&, const json::object& reply, served_customer& c) {
+  return render_activity(reply, c.name);
+}
+
+std::string show_operations(const json::object&, const json::object& reply, served_customer& c) {
+  return term::render_operations("Operaciones de " + c.name + " (también se le muestran a él):",
+                                 array_field(reply, "operations"));
+}
+
+std::string show_connected(const json::object&, const json::object& reply, served_customer& c) {
+  std::string email;
+  if (const auto* customer = object_field(reply, "customer")) {
+    c.name = text_field(*customer, "name", "el cliente");
+    c.first_name = text_field(*customer, "first_name", c.name);
+    email = text_field(*customer, "email", "");
+  }
+  return assistant("Conectado con " + c.name + (email.empty() ? "" : " (" + email + ")") +
+                   ". Lo que escriba se le envía; :disconnect termina la conversación.");
+}
+
+std::string show_offer(const json::object& request, const json::object& reply, served_customer& c) {
+  std::string text = "Oferta";
+  if (auto id = get_int(reply, "offer_id"))
+    text += " #" + std::to_string(*id);
+  return assistant(text + " enviada: comprar \"" + text_field(request, "card") + "\" por " +
+                   term::pesos(int_field(request, "price")) + ". Esperando la respuesta de " +
+                   (c.first_name.empty() ? std::string("el cliente") : c.first_name) + ".");
+}
+
+std::string show_published(const json::object& request, const json::object& reply,
+                           served_customer&) {
+  const std::string card = text_field(request, "card");
+  const auto* p = object_field(reply, "product");
+  if (!p)
+    return assistant("\"" + card + "\" publicado en el catálogo.");
+  std::string out =
+      assistant("\"" + text_field(*p, "name", card) + "\" publicado en el catálogo a " +
+                term::pesos(int_field(*p, "price", 0)) + " (stock " +
+                std::to_string(int_field(*p, "stock", 0)) + ", retenidas " +
+                std::to_string(int_field(*p, "held", 0)) + ").");
+  if (request.contains("price") && bool_field(reply, "price_ignored", false))
+    out += "\n" + assistant("La carta ya tiene precio de catálogo; el precio indicado no se usó.");
+  return out;
+}
+
+std::string show_disconnected(const json::object&, const json::object&, served_customer& c) {
+  std::string out = assistant("Terminó la conversación con " +
+                              (c.name.empty() ? std::string("el cliente") : c.name) + ".");
+  c.clear();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+constexpr command table[] = {
+    {":status", "", "", "clientes conectados y cola de espera", local_action::none,
+     plain<status_type>, "customers", rest_of_queue, show_status},
+    {":details", "", "", "clientes conectados y su última acción", local_action::none,
+     plain<details_type>, "customers", nullptr, show_details},
+    {":connect", "", "", "atender al cliente que más ha esperado", local_action::none,
+     plain<connect_type>, "", nullptr, show_connected},
+    {":history", "", "", "actividad del cliente atendido", local_action::none, plain<activity_type>,
+     "entries", nullptr, show_activity},
+    {":operations", "", "", "todas las operaciones del cliente (se le muestran también a él)",
+     local_action::none, plain<operations_type>, "operations", nullptr, show_operations},
+    {":catalogue", "", "", "catálogo con precios, stock y unidades retenidas", local_action::none,
+     plain<catalogue_type>, "products", nullptr, show_catalogue},
+    {":buy", "<carta> <precio>", ":buy Caterpie 8, :buy \"Pikachu ex\" 12000",
+     "ofrecer comprarle una carta al cliente", local_action::none, offer_request, "", nullptr,
+     show_offer},
+    {":publish", "<carta> [precio]", ":publish Caterpie 9", "poner a la venta una carta comprada",
+     local_action::none, publish_request, "", nullptr, show_published},
+    {":disconnect", "", "", "terminar la conversación con el cliente", local_action::none,
+     plain<chat_end_type>, "", nullptr, show_disconnected},
+    {":exit", "", "", "cerrar sesión", local_action::exit},
+    {":help", "", "", "esta ayuda", local_action::help},
+};
+
+std::string synopsis(const command& c) {
+  return std::string(c.name) + (c.params.empty() ? "" : " " + std::string(c.params));
+}
+
+}  // namespace
+
+std::span<const command> commands() {
+  return table;
+}
+
+const command* find_command(std::string_view name) {
+  const auto it = std::find_if(std::begin(table), std::end(table),
+                               [&](const command& c) { return c.name == name; });
+  return it == std::end(table) ? nullptr : &*it;
+}
+
+std::string usage(const command& c) {
+  return synopsis(c) + (c.example.empty() ? "" : "   (ej.: " + std::string(c.example) + ")");
+}
+
+std::string help_text() {
+  term::table lines({{"", term::align::left}, {"", term::align::none}}, "  ", "  ");
+  for (const auto& c : table)
+    lines.add({synopsis(c), std::string(c.summary)});
+  return "Comandos:\n" + lines.text() +
+         "\nLos nombres de carta pueden tener espacios: :buy \"Pikachu ex\" 12000 o :buy Pikachu "
+         "ex 12000.\nUna línea sin ':' se le envía al cliente atendido.";
+}
+
+plan plan_command(std::string_view line) {
+  const term::command_line typed = term::split_command(line);
+  plan out;
+  out.cmd = find_command(typed.name);
+  if (!out.cmd) {
+    out.text = assistant("Comando desconocido: " + typed.name + ". Estos son los comandos:") +
+               "\n" + help_text();
+    return out;
+  }
+  std::optional<json::object> request;
+  if (typed.args.empty() || !out.cmd->params.empty())
+    request = out.cmd->build ? out.cmd->build(typed.args) : std::nullopt;
+  if (out.cmd->local != local_action::none && typed.args.empty()) {
+    out.what = out.cmd->local == local_action::exit ? plan::kind::exit : plan::kind::print;
+    out.text = out.cmd->local == local_action::help ? help_text() : "";
+  } else if (!request) {
+    out.text = assistant("Uso: " + usage(*out.cmd));
+  } else {
+    out.what = plan::kind::send;
+    out.request = std::move(*request);
+  }
+  return out;
+}
+
+}  // namespace tcs::executive

@@ -1,0 +1,54 @@
+// The support events tcs-exec receives (docs/protocol.md, "Support queue and chat").
+#include "common/term/fields.hpp"
+#include "common/term/format.hpp"
+#include "executive/executive_app.hpp"
+
+namespace tcs::executive {
+
+using term::bool_field;
+using term::int_field;
+using term::object_field;
+using term::text_field;
+
+namespace {
+
+// "Ana aceptó vender "Mew" por $8 (operación #12)." or "... rechazó ...".
+std::string offer_answer_text(const json::object& event, const served_customer& customer) {
+  const std::string who = text_field(
+      event, "customer", customer.first_name.empty() ? "El cliente" : customer.first_name);
+  const std::string what = "vender \"" + text_field(event, "card", "?") + "\" por " +
+                           term::pesos(int_field(event, "price", 0));
+  if (!bool_field(event, "accepted", false))
+    return who + " rechazó " + what + ".";
+  std::string text = who + " aceptó " + what;
+  if (auto op = get_int(event, "operation_id"))
+    text += " (operación #" + std::to_string(*op) + ")";
+  return text + ".";
+}
+
+}  // namespace
+
+bool executive_app::on_support_event(const json::object& event) {
+  const std::string type = text_field(event, "type", "");
+  if (type == "queue.joined") {
+    std::string name = "?";
+    if (const auto* c = object_field(event, "customer"))
+      name = text_field(*c, "name", name);
+    say("El cliente " + name + " se quiere conectar");
+  } else if (type == "chat.message") {
+    term_.print(text_field(event, "from", customer_.first_name) + ": " +
+                text_field(event, "text", ""));
+  } else if (type == "chat.ended") {
+    say(text_field(event, "message", "La conversación terminó."));
+    customer_.clear();
+  } else if (type == "offer.cancelled") {
+    say("La oferta por \"" + text_field(event, "card", "?") + "\" quedó cancelada.");
+  } else if (type == "offer.answered") {
+    say(offer_answer_text(event, customer_));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace tcs::executive
