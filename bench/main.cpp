@@ -1,6 +1,7 @@
 // tcs-bench: drives tcs-server (or a peer server) over its real protocol and reports
 // throughput, latency percentiles and the server's CPU time and memory. See
 // docs/performance.md and bench/scenarios.hpp.
+#include "bench/accounts.hpp"
 #include "bench/scenarios.hpp"
 
 #include <boost/program_options.hpp>
@@ -34,8 +35,9 @@ const std::map<std::string, scenario_fn>& scenarios() {
 
 constexpr const char* usage =
     "Usage: tcs-bench SCENARIO COUNT [options]\n"
+    "       tcs-bench accounts --db FILE --customers N --executives M [...] (--help)\n"
     "\n"
-    "Scenarios against tcs-server (accounts: tcs-server bench-accounts, see\n"
+    "Scenarios against tcs-server (accounts: tcs-bench accounts, see\n"
     "docs/performance.md):\n"
     "  sessions N      N customers (+ N/100 executives) log in and stay idle: set-up rate,\n"
     "                  RSS per session, idle CPU\n"
@@ -65,6 +67,8 @@ void raise_open_file_limit() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && argv[1] == bench_accounts_command)
+    return run_bench_accounts(std::vector<std::string>(argv + 2, argv + argc));
   options opt;
   std::string scenario;
   std::size_t count = 0;
@@ -78,7 +82,7 @@ int main(int argc, char** argv) {
       ("duration", po::value(&opt.duration_s)->default_value(opt.duration_s), "seconds measured (login-storm: per phase; sessions: idle time)")
       ("warmup", po::value(&opt.warmup_s)->default_value(opt.warmup_s), "seconds of load before measuring")
       ("server-pid", po::value(&server_pid), "the server's process id, for its CPU time and RSS")
-      ("prefix", po::value(&opt.prefix)->default_value(opt.prefix), "accounts prefix (bench-accounts --prefix)")
+      ("prefix", po::value(&opt.prefix)->default_value(opt.prefix), "accounts prefix (tcs-bench accounts --prefix)")
       ("offset", po::value(&opt.offset)->default_value(opt.offset), "use accounts (and IRC nicks) from index offset+1")
       ("concurrency", po::value(&opt.concurrency)->default_value(opt.concurrency), "connections set up at once")
       ("executives", po::value(&opt.executives)->default_value(opt.executives), "sessions: executives beside the customers (0: N/100, at least 1)")

@@ -21,7 +21,7 @@ struct options {
   double duration_s = 10;  // the measured window
   double warmup_s = 2;     // load before the window opens (not measured)
   std::optional<int> server_pid;
-  std::string prefix = "bench";        // accounts made by `tcs-server bench-accounts`
+  std::string prefix = "bench";        // accounts made by `tcs-bench accounts`
   std::string storm_prefix = "storm";  // login-storm: accounts with the real password cost
   std::int64_t offset = 0;             // accounts used start at index offset + 1
   std::size_t concurrency = 64;        // connections being set up at once

@@ -1,7 +1,7 @@
 // The bench scenarios. Each runs on the caller's loop, prints its report (readable lines and
 // one `RESULT {...}` line) and returns false if anything failed.
 //
-// Against tcs-server (accounts from `tcs-server bench-accounts`, see docs/performance.md):
+// Against tcs-server (accounts from `tcs-bench accounts`, see docs/performance.md):
 //   sessions N     N customers (and N/100 executives) log in and stay idle: set-up rate and
 //                  latency, server RSS per session, idle CPU.
 //   relay P        P customer-executive pairs in chat; closed-loop ping-pong of chat lines,

@@ -71,14 +71,14 @@ def main():
     count, extra = RUNS[scenario]
     with tempfile.TemporaryDirectory(prefix="tcs-bench-smoke-") as work:
         db = os.path.join(work, "tcs.db")
-        accounts = [[SERVER, "bench-accounts", "--db", db, "--customers", "70", "--executives",
+        accounts = [[BENCH, "accounts", "--db", db, "--customers", "70", "--executives",
                      "10", "--insecure-fast-hash", "--product-stock", "1000000"]]
         if scenario == "login-storm":
-            accounts.append([SERVER, "bench-accounts", "--db", db, "--prefix", "storm",
+            accounts.append([BENCH, "accounts", "--db", db, "--prefix", "storm",
                              "--customers", "3"])
         for cmd in accounts:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-            check(done.returncode == 0, "bench-accounts failed: " + done.stderr)
+            check(done.returncode == 0, "tcs-bench accounts failed: " + done.stderr)
 
         port = free_port()
         log = open(os.path.join(work, "server.log"), "w")

@@ -1,7 +1,7 @@
 // The scenarios against tcs-server: sessions, relay, requests, purchases, login-storm.
+#include "bench/accounts.hpp"
 #include "bench/scenarios.hpp"
 #include "common/protocol/limits.hpp"
-#include "server/admin/bench_accounts.hpp"
 #include "server/security/totp.hpp"
 
 #include <algorithm>
@@ -29,11 +29,11 @@ struct account {
 };
 
 account customer(std::string_view prefix, std::int64_t index) {
-  return {false, admin::bench_customer_email(prefix, index)};
+  return {false, bench_customer_email(prefix, index)};
 }
 
 account executive(std::string_view prefix, std::int64_t index) {
-  return {true, admin::bench_executive_email(prefix, index)};
+  return {true, bench_executive_email(prefix, index)};
 }
 
 std::int64_t unix_now() {
@@ -87,10 +87,10 @@ awaitable<json::object> log_in(bench_run& run, tcs_connection& c, const account&
     json::object login = make_event("login");
     login["role"] = a.executive ? "executive" : "customer";
     login["email"] = a.email;
-    login["password"] = admin::bench_password;
+    login["password"] = bench_password;
     if (a.executive)
       login["totp"] =
-          security::totp_code(admin::bench_totp_secret, unix_now() + security::totp_step_seconds);
+          security::totp_code(bench_totp_secret, unix_now() + security::totp_step_seconds);
     json::object reply = co_await c.request(std::move(login));
     auto f = reply_failure(reply);
     if (!f)
@@ -393,16 +393,16 @@ awaitable<bool> run_purchases(bench_run& run, std::size_t n) {
     json::object reply = co_await conns[0]->request_ok(make_event("catalogue"));
     for (const auto& p : reply.at("products").as_array()) {
       const auto& o = p.as_object();
-      if (o.at("name").as_string() == admin::bench_product_name)
+      if (o.at("name").as_string() == bench_product_name)
         co_return std::pair{o.at("id").as_int64(), o.at("stock").as_int64()};
     }
-    throw std::runtime_error("no product \"" + std::string(admin::bench_product_name) +
-                             "\" for sale: run tcs-server bench-accounts --product-stock N");
+    throw std::runtime_error("no product \"" + std::string(bench_product_name) +
+                             "\" for sale: run tcs-bench accounts --product-stock N");
   };
   const auto [product_id, stock_before] = co_await product();
-  r.line(std::to_string(n) + " customers buying one unit of \"" +
-         std::string(admin::bench_product_name) + "\" (id " + std::to_string(product_id) +
-         ", stock " + std::to_string(stock_before) + ") in a closed loop");
+  r.line(std::to_string(n) + " customers buying one unit of \"" + std::string(bench_product_name) +
+         "\" (id " + std::to_string(product_id) + ", stock " + std::to_string(stock_before) +
+         ") in a closed loop");
 
   window w(run.opt.server_pid);
   wait_group loops(run.ex);

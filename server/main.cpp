@@ -1,7 +1,6 @@
 // tcs-server: flags, signals and wiring; the work happens in net/, dispatch/ and services/.
 // `tcs-server user|catalogue ...` runs an administration command instead (server/admin/).
 #include "server/admin/admin.hpp"
-#include "server/admin/bench_accounts.hpp"
 #include "server/config.hpp"
 #include "server/dispatch/account_watch.hpp"
 #include "server/dispatch/dispatcher.hpp"
@@ -216,8 +215,6 @@ int serve(tcs::server_config config) {
 int main(int argc, char** argv) {
   if (argc > 1 && tcs::admin::is_admin_command(argv[1]))
     return tcs::admin::run(std::vector<std::string>(argv + 1, argv + argc));
-  if (argc > 1 && argv[1] == tcs::admin::bench_accounts_command)
-    return tcs::admin::run_bench_accounts(std::vector<std::string>(argv + 2, argv + argc));
 
   tcs::server_config config;
   po::options_description options("tcs-server: TC5G customer-service chat server\n\nOptions");
@@ -247,8 +244,7 @@ int main(int argc, char** argv) {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
     if (vm.count("help")) {
-      std::cout << options << "\n"
-                << tcs::admin::usage_summary() << tcs::admin::bench_accounts_usage();
+      std::cout << options << "\n" << tcs::admin::usage_summary();
       return 0;
     }
     po::notify(vm);

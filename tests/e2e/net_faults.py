@@ -9,7 +9,7 @@ import struct
 import subprocess
 import time
 
-from tcs_e2e import SERVER, TIMEOUT, check
+from tcs_e2e import BENCH, SERVER, TIMEOUT, check
 
 BENCH_PASSWORD = "bench-password"
 BENCH_PRODUCT = "Carta de benchmark"
@@ -27,12 +27,12 @@ def raise_open_files(wanted):
 def bench_accounts(db, customers, prefix="bench", product_stock=None):
     """Creates customers <prefix>-c00001@example.com ... (cheap password hash) in `db`, and
     with `product_stock` the product BENCH_PRODUCT with that stock."""
-    args = [SERVER, "bench-accounts", "--db", db, "--customers", str(customers),
+    args = [BENCH, "accounts", "--db", db, "--customers", str(customers),
             "--executives", "0", "--prefix", prefix, "--insecure-fast-hash"]
     if product_stock is not None:
         args += ["--product-stock", str(product_stock)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    check(done.returncode == 0, "bench-accounts failed: " + done.stderr)
+    check(done.returncode == 0, "tcs-bench accounts failed: " + done.stderr)
 
 
 # Flags for a server that many test clients log in to at once from 127.0.0.1: the per-address

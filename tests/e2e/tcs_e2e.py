@@ -2,7 +2,7 @@
 demo database, real tcs-client / tcs-exec processes driven through pipes, and a raw protocol
 client for malformed input. Standard library only.
 
-Binaries come from the environment (TCS_SERVER, TCS_CLIENT, TCS_EXEC, set by CTest) or from
+Binaries come from the environment (TCS_SERVER, TCS_CLIENT, TCS_EXEC, TCS_BENCH, set by CTest) or from
 build/ at the top of the repository.
 """
 import json
@@ -20,6 +20,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = os.environ.get("TCS_SERVER", os.path.join(ROOT, "build/server/tcs-server"))
 CLIENT = os.environ.get("TCS_CLIENT", os.path.join(ROOT, "build/client/tcs-client"))
+# tcs-bench, for its `accounts` subcommand (many accounts at once, with a cheap hash).
+BENCH = os.environ.get("TCS_BENCH", os.path.join(ROOT, "build/bench/tcs-bench"))
 EXEC = os.environ.get("TCS_EXEC", os.path.join(ROOT, "build/executive/tcs-exec"))
 
 DEMO_SECRET = "JBSWY3DPEHPK3PXP"

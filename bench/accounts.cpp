@@ -1,5 +1,5 @@
-// `tcs-server bench-accounts`: bulk creation of the bench tool's accounts and product.
-#include "server/admin/bench_accounts.hpp"
+// `tcs-bench accounts`: bulk creation of the bench tool's accounts and product.
+#include "bench/accounts.hpp"
 
 #include "server/admin/commands.hpp"
 #include "server/security/passwords.hpp"
@@ -16,15 +16,22 @@
 #include <optional>
 #include <thread>
 
-namespace tcs::admin {
+namespace tcs::bench {
+
+namespace po = boost::program_options;
+using admin::open_or_create_database;
+using admin::parse_command;
+using admin::subcommand_spec;
+using admin::unix_now;
+using admin::usage_failed;
 
 namespace {
 
 constexpr std::string_view usage_line =
-    "  tcs-server bench-accounts --customers N --executives M [--insecure-fast-hash]\n";
+    "  tcs-bench accounts --db FILE --customers N --executives M [--insecure-fast-hash]\n";
 
 const subcommand_spec spec{
-    "bench-accounts", "--customers N --executives M [--prefix P] [--insecure-fast-hash]",
+    "accounts", "--customers N --executives M [--prefix P] [--insecure-fast-hash]",
     "Creates accounts for tcs-bench: customers P-c00001@example.com ... and executives\n"
     "P-e00001@example.com ... (P = --prefix, default bench), all with the password\n"
     "\"bench-password\"; executives share the TOTP secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.\n"
@@ -188,16 +195,16 @@ int run_bench_accounts(const std::vector<std::string>& args) {
   try {
     return run(args);
   } catch (const usage_failed& e) {
-    std::cerr << "tcs-server " << e.words << ": " << e.what() << "\n(see tcs-server " << e.words
+    std::cerr << "tcs-bench " << e.words << ": " << e.what() << "\n(see tcs-bench " << e.words
               << " --help)\n";
     return 2;
   } catch (const SQLite::Exception& e) {
-    std::cerr << "tcs-server bench-accounts: database error: " << e.what() << "\n";
+    std::cerr << "tcs-bench accounts: database error: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "tcs-server bench-accounts: " << e.what() << "\n";
+    std::cerr << "tcs-bench accounts: " << e.what() << "\n";
     return 1;
   }
 }
 
-}  // namespace tcs::admin
+}  // namespace tcs::bench

@@ -1,4 +1,4 @@
-// `tcs-server bench-accounts`: creates many customers and executives (and a well-stocked
+// `tcs-bench accounts`: creates many customers and executives (and a well-stocked
 // product) for the bench tool, fast, and the naming conventions tcs-bench relies on.
 //
 // Contract:
@@ -23,9 +23,9 @@
 #include <string_view>
 #include <vector>
 
-namespace tcs::admin {
+namespace tcs::bench {
 
-inline constexpr std::string_view bench_accounts_command = "bench-accounts";
+inline constexpr std::string_view bench_accounts_command = "accounts";
 inline constexpr std::string_view bench_default_prefix = "bench";
 inline constexpr std::string_view bench_password = "bench-password";
 // RFC 6238's test key "12345678901234567890" in base32.
@@ -37,10 +37,10 @@ inline constexpr std::int64_t bench_product_price = 1000;
 std::string bench_customer_email(std::string_view prefix, std::int64_t index);
 std::string bench_executive_email(std::string_view prefix, std::int64_t index);
 
-// args = the options after "bench-accounts".
+// args = the options after "accounts".
 int run_bench_accounts(const std::vector<std::string>& args);
 
-// One line for tcs-server --help.
+// One line for tcs-bench --help.
 std::string_view bench_accounts_usage();
 
-}  // namespace tcs::admin
+}  // namespace tcs::bench
