@@ -10,4 +10,6 @@
 #include "server/dispatch/dispatcher.hpp"
 #endif
 
-int tcs_layering_probe() { return 0; }
+int tcs_layering_probe() {
+  return 0;
+}
