@@ -133,12 +133,16 @@ asio::awaitable<void> session::run_requests() {
     auto out = co_await commands_.dispatch(server_, shared_from_this(), std::move(*ev->payload));
     if (state_ >= state::dropping)
       break;
+    server_state::send(*this, out.reply, out.encoded);
     if (was_guest && who != role::guest) {
       if (state_ == state::guest)
         state_ = state::logged_in;
-      arm_watchdog();  // from now on the idle deadline applies
+      // From now on the idle deadline applies, counted from the reply: a login waits for the
+      // hashing pool, which on a loaded machine can take longer than the idle limit, and its
+      // reply must come before the first heartbeat.
+      last_input_ = clock::now();
+      arm_watchdog();
     }
-    server_state::send(*this, out.reply, out.encoded);
     if (out.close_after_reply)
       close_after_flush();
     if (out.protocol_error)

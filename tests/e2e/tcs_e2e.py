@@ -44,6 +44,10 @@ EXECUTIVES = [
 CUSTOMER_PASSWORD = "cliente123"
 EXEC_PASSWORD = "ejecutivo123"
 
+# A demo database made once per CTest run (fixture e2e.demo_template); without it each server
+# loads the demo data itself.
+DEMO_TEMPLATE = os.environ.get("TCS_E2E_DEMO_TEMPLATE")
+
 TIMEOUT = float(os.environ.get("TCS_E2E_TIMEOUT", "20"))  # seconds to wait for any one output
 
 
@@ -120,6 +124,10 @@ class Server:
     def __init__(self, demo=True, extra_args=(), db=None):
         self.dir = tempfile.mkdtemp(prefix="tcs-e2e-")
         self.db = db or os.path.join(self.dir, "tcs.db")
+        if demo and db is None and DEMO_TEMPLATE and os.path.exists(DEMO_TEMPLATE):
+            # The same demo data, hashed once per test run (make_demo_template.py); --demo
+            # below then finds the database full and loads nothing.
+            shutil.copyfile(DEMO_TEMPLATE, self.db)
         self.port = free_port()
         args = [SERVER, "--port", str(self.port), "--db", self.db] + list(extra_args)
         if demo:
@@ -273,8 +281,31 @@ class RawClient:
         self.sock.close()
 
 
+# CTest runs each scenario of a test file as its own test (tests/CMakeLists.txt reads the
+# file's `run(NAME)` lines), so that they run in parallel and a failure names its scenario:
+# TCS_E2E_ONLY=NAME runs that one scenario. A name that matches no scenario is a failure, not a
+# silent pass.
+ONLY = os.environ.get("TCS_E2E_ONLY")
+_ran_only = []
+
+
+def _check_only_ran():
+    if ONLY and not _ran_only:
+        print("FAIL: TCS_E2E_ONLY=%s names no scenario of %s" % (ONLY, sys.argv[0]),
+              file=sys.stderr)
+        os._exit(1)
+
+
+if ONLY:
+    import atexit
+    atexit.register(_check_only_ran)
+
+
 def run(test):
     """Runs a test function, printing a one-line verdict; exits non-zero on failure."""
+    if ONLY and test.__name__ != ONLY:
+        return
+    _ran_only.append(test.__name__)
     try:
         test()
     except AssertionError as e:
