@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
@@ -27,17 +28,16 @@ constexpr std::size_t totp_secret_bytes = 20;
 
 }  // namespace
 
-// TCS_FUZZ_CHEAP_HASH is defined by the libFuzzer build only (-DTCS_FUZZ=ON, see the top-level
-// CMakeLists.txt): there every default hash, the login dummy hash included, is cheap, so a
-// fuzzing campaign reaches millions of requests (Argon2's cost is not what it explores).
-#ifdef TCS_FUZZ_CHEAP_HASH
-constexpr hash_cost default_cost = hash_cost::insecure_fast;
-#else
-constexpr hash_cost default_cost = hash_cost::interactive;
-#endif
+namespace {
+std::atomic<hash_cost> default_cost{hash_cost::interactive};
+}  // namespace
+
+void set_default_hash_cost(hash_cost cost) {
+  default_cost.store(cost);
+}
 
 std::string hash_password(std::string_view password) {
-  return hash_password(password, default_cost);
+  return hash_password(password, default_cost.load());
 }
 
 std::string hash_password(std::string_view password, hash_cost cost) {

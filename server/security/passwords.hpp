@@ -24,6 +24,12 @@ enum class hash_cost {
 std::string hash_password(std::string_view password);
 std::string hash_password(std::string_view password, hash_cost cost);
 
+// The cost of hash_password(password) and of dummy_hash(): hash_cost::interactive unless a
+// libFuzzer target lowers it at start-up (tests/fuzz: it explores the dispatcher, not
+// Argon2's cost, and needs millions of requests). Nothing in the programs calls it. Call it
+// before any hashing; the value is read atomically.
+void set_default_hash_cost(hash_cost cost);
+
 // True iff `password` matches `hash` (comparison in constant time). A malformed, truncated or
 // empty hash gives false; never throws for bad input.
 bool verify_password(std::string_view hash, std::string_view password);

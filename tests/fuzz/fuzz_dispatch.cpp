@@ -133,6 +133,9 @@ struct fixture {
   const bool trace = std::getenv("TCS_FUZZ_TRACE") != nullptr;
   fixture() {
     log::set_quiet(true);
+    // Password changes and the login dummy hash: a cheap Argon2 here, a real one everywhere
+    // else (the demo accounts' hashes above are cheap too).
+    security::set_default_hash_cost(security::hash_cost::insecure_fast);
     store::load_demo_data(demo, fast_hash, fuzz_now);
   }
 };
