@@ -24,6 +24,16 @@ void cart::add(std::int64_t product_id, std::string name, std::int64_t unit_pric
     items_.push_back({product_id, std::move(name), unit_price, quantity});
 }
 
+void cart::set_quantity(std::size_t index, std::int64_t quantity) {
+  if (index < items_.size() && quantity > 0)
+    items_[index].quantity = quantity;
+}
+
+void cart::remove(std::size_t index) {
+  if (index < items_.size())
+    items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
 std::int64_t cart::units() const {
   std::int64_t n = 0;
   for (const auto& item : items_)

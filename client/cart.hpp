@@ -29,6 +29,10 @@ class cart {
   void add(std::int64_t product_id, std::string name, std::int64_t unit_price,
            std::int64_t quantity);
   void clear() { items_.clear(); }
+  // The lines in the order they were added; `index` below is a position in it.
+  const std::vector<cart_item>& items() const noexcept { return items_; }
+  void set_quantity(std::size_t index, std::int64_t quantity);  // quantity >= 1
+  void remove(std::size_t index);
 
   std::int64_t units() const;
   std::int64_t total() const;

@@ -2,7 +2,10 @@
 #include "client/customer_app.hpp"
 
 #include "common/term/command_parser.hpp"
+#include "common/term/fields.hpp"
 #include "common/term/format.hpp"
+
+#include <limits>
 
 namespace tcs::client {
 
@@ -13,7 +16,7 @@ namespace {
 constexpr std::string_view menu_text =
     "[1] Cambio de contraseña.\n"
     "[2] Historial de operaciones.\n"
-    "[3] Catálogo de productos / Comprar productos. ($ infinito y con stock limitado)\n"
+    "[3] Catálogo de productos / Comprar productos.\n"
     "[4] Solicitar devolución.\n"
     "[5] Confirmar envío.\n"
     "[6] Contactarse con un ejecutivo.\n"
@@ -28,7 +31,9 @@ asio::awaitable<std::optional<std::string>> customer_app::ask(bool secret) {
       co_return std::move(r.text);
     if (r.status == term::read_status::end_of_input)
       input_ended_ = true;
-    if (r.status == term::read_status::end_of_input || connection_lost_)
+    if (r.status == term::read_status::cancelled)
+      cancelled_ = true;  // Ctrl-C: the question is dropped (back to the menu)
+    if (r.status != term::read_status::interrupted || connection_lost_)
       co_return std::nullopt;
   }
 }
@@ -48,6 +53,24 @@ asio::awaitable<std::optional<int>> customer_app::choose(std::string question, i
   }
 }
 
+asio::awaitable<std::optional<const json::object*>> customer_app::pick_by_id(
+    std::string question, const std::vector<json::object>& items) {
+  say(question);
+  for (;;) {
+    auto line = co_await ask();
+    if (!line)
+      co_return std::nullopt;
+    const auto number = term::parse_choice(*line, 0, std::numeric_limits<int>::max());
+    if (number == 0)
+      co_return nullptr;
+    for (const auto& item : items)
+      if (number && term::int_field(item, "id", -1) == *number)
+        co_return &item;
+    say("Número inválido: ingrese uno de los números entre corchetes de la lista, o 0.");
+    say(question);
+  }
+}
+
 asio::awaitable<std::optional<bool>> customer_app::confirm(std::string question) {
   say(question);
   for (;;) {
@@ -61,27 +84,48 @@ asio::awaitable<std::optional<bool>> customer_app::confirm(std::string question)
   }
 }
 
+asio::awaitable<std::optional<int>> customer_app::menu_choice(bool asked_again) {
+  term_.print(menu_text);
+  say("Ingrese un número:");
+  for (;;) {
+    auto line = co_await ask();
+    if (!line && !cancelled_)
+      co_return std::nullopt;
+    if (!line) {  // Ctrl-C at the menu: leave only if the customer says so
+      cancelled_ = false;
+      auto leave = co_await confirm("¿Desea salir? (s/n)");
+      if (leave && *leave)
+        co_return 7;
+      if (!leave && !cancelled_)
+        co_return std::nullopt;
+      cancelled_ = false;
+      say("Ingrese un número:");
+      continue;
+    }
+    if (auto choice = term::parse_choice(*line, 1, 7))
+      co_return choice;
+    // "¿Desea realizar otra operación?" may be answered with no (leave) or yes (the menu).
+    if (auto answer = term::parse_yes_no(*line); answer && asked_again) {
+      if (!*answer)
+        co_return 7;
+      say("Ingrese un número:");
+      continue;
+    }
+    say("Opción inválida. Ingrese un número del 1 al 7:");
+  }
+}
+
 asio::awaitable<int> customer_app::run(std::string host, std::uint16_t port) {
   if (!co_await log_in(std::move(host), port, "tcs-client/0.1", false))
-    co_return 1;
+    co_return left_ ? 0 : 1;
   say("¡Bienvenido " + first_name_ + "! ¿En qué te podemos ayudar?");
 
   bool first = true;
   while (!connection_lost_) {
     if (!first)
       say("¿Desea realizar otra operación?");
+    auto choice = co_await menu_choice(!first);
     first = false;
-    term_.print(menu_text);
-    say("Ingrese un número:");
-    std::optional<int> choice;
-    while (!choice) {
-      auto line = co_await ask();
-      if (!line)
-        break;
-      choice = term::parse_choice(*line, 1, 7);
-      if (!choice)
-        say("Opción inválida. Ingrese un número del 1 al 7:");
-    }
     if (!choice || *choice == 7)
       break;
     switch (*choice) {
@@ -106,6 +150,9 @@ asio::awaitable<int> customer_app::run(std::string host, std::uint16_t port) {
     }
     if (input_ended_)
       break;
+    if (cancelled_ && !connection_lost_)
+      say("Cancelado.");
+    cancelled_ = false;
   }
   if (connection_lost_)
     co_return 1;

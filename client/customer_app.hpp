@@ -25,8 +25,13 @@ class customer_app : public term::session {
   boost::asio::awaitable<int> run(std::string host, std::uint16_t port);
 
  private:
+  // Shows the menu and reads an option (1..7); after "¿Desea realizar otra operación?"
+  // (`asked_again`) "no" is 7 and "sí" asks for the number. nullopt when the input ended.
+  boost::asio::awaitable<std::optional<int>> menu_choice(bool asked_again);
   // Menu options; each returns when the customer is back at the menu. (self_service.cpp)
   boost::asio::awaitable<void> change_password();
+  // Asks for the current password until password.check accepts it, and says the policy.
+  boost::asio::awaitable<std::optional<std::string>> current_password();
   boost::asio::awaitable<void> show_history();
   boost::asio::awaitable<void> request_return();
   boost::asio::awaitable<void> confirm_shipment();
@@ -42,13 +47,18 @@ class customer_app : public term::session {
   void on_chat_ended(const json::object& event);
 
   // Questions (customer_app.cpp). Each reads at the customer's own prompt ("Ana: ") and returns
-  // nullopt when the input ended or the connection was lost.
+  // nullopt when the input ended, the connection was lost or the customer pressed Ctrl-C
+  // (cancelled_ is set; the option returns to the menu).
   // A line, masked when `secret` (passwords).
   boost::asio::awaitable<std::optional<std::string>> ask(bool secret = false);
   // Says `question`, then reads until the answer is a number in [min, max]; a wrong one is
   // answered "<invalid>: ingrese un número del <min> al <max>." and the question again.
   boost::asio::awaitable<std::optional<int>> choose(std::string question, int min, int max,
                                                     std::string_view invalid = "Opción inválida");
+  // Says `question` and reads until the answer is 0 (nullptr) or the "id" of one of `items`
+  // (products and operations are picked by their own number, as every list shows them).
+  boost::asio::awaitable<std::optional<const json::object*>> pick_by_id(
+      std::string question, const std::vector<json::object>& items);
   // Says `question` and reads until the answer is yes or no (term::parse_yes_no).
   boost::asio::awaitable<std::optional<bool>> confirm(std::string question);
 
@@ -57,15 +67,20 @@ class customer_app : public term::session {
   boost::asio::awaitable<bool> show_catalogue(std::vector<json::object>& products);
   boost::asio::awaitable<bool> add_to_cart(cart& basket, const std::vector<json::object>& products);
   boost::asio::awaitable<bool> buy(cart& basket, std::vector<json::object>& products);
+  boost::asio::awaitable<bool> change_cart_line(cart& basket,
+                                                const std::vector<json::object>& products,
+                                                bool remove);
 
   // Option 6's steps (support_chat.cpp): join the queue, then one line at a time in the state
   // the events left (queued, chatting, an offer open); false when option 6 is over.
   boost::asio::awaitable<bool> join_queue();
   boost::asio::awaitable<bool> queued_line(std::string_view line);
   boost::asio::awaitable<bool> chat_line(std::string_view line);
-  boost::asio::awaitable<void> answer_offer(std::string_view line);
+  boost::asio::awaitable<void> answer_offer(bool accept);
+  boost::asio::awaitable<bool> support_ctrl_c();
 
   bool input_ended_ = false;
+  bool cancelled_ = false;  // the last question was answered with Ctrl-C
 
   // Where option 6 stands. Events move it; contact_executive() reads it after every wake-up.
   enum class support_state { idle, joining, queued, chatting, ended };
@@ -77,7 +92,7 @@ class customer_app : public term::session {
   support_state support_ = support_state::idle;
   std::int64_t queue_position_ = 0;
   std::string executive_first_name_;
-  std::optional<open_offer> offer_;  // an offer waiting for the customer's s/n
+  std::optional<open_offer> offer_;  // an offer waiting for the customer's :si / :no
 };
 
 }  // namespace tcs::client

@@ -4,5 +4,5 @@
 
 int main(int argc, char** argv) {
   return tcs::term::run_program<tcs::client::customer_app>(
-      argc, argv, "tcs-client", "TC5G customer service, customer terminal");
+      argc, argv, "tcs-client", "servicio al cliente de TC5G, terminal del cliente");
 }

@@ -28,7 +28,7 @@ std::vector<std::string> catalogue_table(const std::vector<json::object>& produc
   for (std::size_t i = 0; i < products.size(); ++i) {
     const auto& p = products[i];
     const auto stock = int_field(p, "stock");
-    table.add({"[" + std::to_string(i + 1) + "]", text_field(p, "name"),
+    table.add({"[" + std::to_string(int_field(p, "id")) + "]", text_field(p, "name"),
                std::string(term::kind_name(text_field(p, "kind"))),
                term::pesos(int_field(p, "price")),
                stock > 0 ? std::to_string(stock) : std::string("agotado")});

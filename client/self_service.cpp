@@ -27,14 +27,18 @@ json::object operation_request(std::string_view type, std::int64_t operation_id)
   return req;
 }
 
-// The list a customer picks from: "[1] compra (27/08/2024 16:20) - pagado - total $24.970",
-// followed by `note(op)` when one is given.
+// The list a customer picks from, each operation under its own number (as "Operación #17"
+// announced it): "[17] compra (27/08/2024 16:20) - pagado - total $24.970", followed by
+// `note(op)` when one is given; `summary` false shows the heading only.
 std::string operation_choices(const std::vector<json::object>& ops,
-                              std::string (*note)(const json::object&) = nullptr) {
-  std::vector<std::string> entries;
+                              std::string (*note)(const json::object&) = nullptr,
+                              bool summary = true) {
+  term::table list({{"", term::align::none}, {"", term::align::none}}, " ");
   for (const auto& op : ops)
-    entries.push_back(term::operation_summary(op) + (note ? note(op) : std::string()));
-  return term::numbered_list(entries);
+    list.add({"[" + std::to_string(int_field(op, "id")) + "]",
+              (summary ? term::operation_summary(op) : term::operation_heading(op)) +
+                  (note ? note(op) : std::string())});
+  return list.text();
 }
 
 }  // namespace
@@ -43,29 +47,62 @@ std::string operation_choices(const std::vector<json::object>& ops,
 // [1] Cambio de contraseña
 
 asio::awaitable<void> customer_app::change_password() {
-  say("Ingrese su contraseña actual.");
-  auto current = co_await ask(true);
+  say("Cambio de contraseña (una respuesta vacía vuelve al menú).");
+  auto current = co_await current_password();
   if (!current)
     co_return;
-  say("Ingrese su nueva contraseña.");
-  auto new1 = co_await ask(true);
-  if (!new1)
-    co_return;
-  say("Ingrese su nueva contraseña nuevamente.");
-  auto new2 = co_await ask(true);
-  if (!new2)
-    co_return;
-
-  json::object req = make_event("password.change");
-  req["current"] = *current;
-  req["new"] = *new1;
-  req["confirm"] = *new2;
-  if (auto changed = co_await call(std::move(req)); !changed) {
-    if (!changed.error().transport)
-      say("Su clave no fue cambiada.");
-    co_return;
+  for (;;) {
+    say("Ingrese su nueva contraseña.");
+    auto new1 = co_await ask(true);
+    if (!new1 || new1->empty())
+      co_return;
+    say("Ingrese su nueva contraseña nuevamente.");
+    auto new2 = co_await ask(true);
+    if (!new2 || new2->empty())
+      co_return;
+    json::object req = make_event("password.change");
+    req["current"] = *current;
+    req["new"] = *new1;
+    req["confirm"] = *new2;
+    auto changed = co_await conn_->request(std::move(req));
+    if (changed) {
+      say("Su clave ha sido actualizada exitosamente.");
+      co_return;
+    }
+    if (changed.error().transport)
+      co_return;
+    const errc code = changed.error().code;
+    if (code != errc::invalid_field && code != errc::weak_password) {
+      say(changed.error().message + " Su clave no fue cambiada.");
+      co_return;
+    }
+    say(changed.error().message);  // the policy refused it: ask for a new one again
   }
-  say("Su clave ha sido actualizada exitosamente.");
+}
+
+// Asks for the current password until the server accepts it (password.check); nullopt when
+// the customer gave up (an empty answer), the input ended or the server refused for good.
+asio::awaitable<std::optional<std::string>> customer_app::current_password() {
+  for (;;) {
+    say("Ingrese su contraseña actual.");
+    auto current = co_await ask(true);
+    if (!current || current->empty())
+      co_return std::nullopt;
+    json::object req = make_event("password.check");
+    req["current"] = *current;
+    auto checked = co_await conn_->request(std::move(req));
+    if (checked) {
+      const auto min = int_field(*checked, "min_length", 8);
+      say("La nueva contraseña debe tener al menos " + std::to_string(min) +
+          " caracteres y ser distinta de la actual.");
+      co_return std::move(*current);
+    }
+    if (checked.error().transport)
+      co_return std::nullopt;
+    say(checked.error().message);
+    if (checked.error().code != errc::bad_credentials)
+      co_return std::nullopt;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -81,21 +118,16 @@ asio::awaitable<void> customer_app::show_history() {
     co_return;
   }
   say("Sus operaciones de los últimos 12 meses:");
-  std::vector<std::string> headings;
-  for (const auto& op : ops)
-    headings.push_back(term::operation_heading(op));
-  term_.print(term::numbered_list(headings));
-
-  auto pick = co_await choose("¿Desea ver más detalles de alguno? (0 = No)", 0,
-                              static_cast<int>(ops.size()));
-  if (!pick || *pick == 0)
+  term_.print(operation_choices(ops, nullptr, false));
+  auto pick = co_await pick_by_id(
+      "¿Desea ver más detalles de alguna? Ingrese su número de operación (0 = No)", ops);
+  if (!pick || !*pick)
     co_return;
-  const auto& chosen = ops[static_cast<std::size_t>(*pick - 1)];
-  auto details = co_await call(operation_request("history.detail", int_field(chosen, "id")));
+  auto details = co_await call(operation_request("history.detail", int_field(**pick, "id")));
   if (!details)
     co_return;
   if (const auto* op = term::object_field(*details, "operation"))
-    say(term::render_operation(*op, *pick));
+    say(term::render_operation(*op));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,22 +139,21 @@ asio::awaitable<void> customer_app::request_return() {
     co_return;
   const auto ops = objects(array_field(*reply, "operations"));
   if (ops.empty()) {
-    say("No tiene compras que se puedan devolver.");
+    say("No tiene compras de los últimos 12 meses que se puedan devolver.");
     co_return;
   }
-  say("Compras que puede devolver:");
+  say("Compras de los últimos 12 meses que puede devolver (las mismas que muestra su historial):");
   term_.print(operation_choices(ops));
-  auto pick =
-      co_await choose("¿Cuál desea devolver? (0 = ninguna)", 0, static_cast<int>(ops.size()));
-  if (!pick || *pick == 0)
+  auto pick = co_await pick_by_id("¿Cuál desea devolver? Ingrese su número (0 = ninguna)", ops);
+  if (!pick || !*pick)
     co_return;
-  const auto id = int_field(ops[static_cast<std::size_t>(*pick - 1)], "id");
+  const auto id = int_field(**pick, "id");
 
   auto details = co_await call(operation_request("history.detail", id));
   if (!details)
     co_return;
   if (const auto* op = term::object_field(*details, "operation"))
-    say(term::render_operation(*op, *pick));
+    say(term::render_operation(*op));
   auto yes = co_await confirm("¿Confirma la devolución de esta compra? (s/n)");
   if (!yes)
     co_return;
@@ -152,14 +183,13 @@ asio::awaitable<void> customer_app::confirm_shipment() {
     return std::string(text_field(op, "state") == "paid" ? " (confirmar envío)"
                                                          : " (confirmar recepción)");
   }));
-  auto pick =
-      co_await choose("¿Cuál desea confirmar? (0 = ninguna)", 0, static_cast<int>(ops.size()));
-  if (!pick || *pick == 0)
+  auto pick = co_await pick_by_id("¿Cuál desea confirmar? Ingrese su número (0 = ninguna)", ops);
+  if (!pick || !*pick)
     co_return;
-  const auto& op = ops[static_cast<std::size_t>(*pick - 1)];
+  const auto& op = **pick;
   const bool paid = text_field(op, "state") == "paid";
   auto yes = co_await confirm(std::string(paid ? "¿Confirma el envío" : "¿Confirma la recepción") +
-                              " de la compra del " +
+                              " de la compra #" + std::to_string(int_field(op, "id")) + " del " +
                               term::local_datetime(int_field(op, "created_at")) + "? (s/n)");
   if (!yes)
     co_return;

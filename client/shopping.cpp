@@ -5,6 +5,7 @@
 #include "client/render.hpp"
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
+#include "common/term/table.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -23,7 +24,17 @@ constexpr std::string_view cart_menu =
     "[3] Vaciar el carrito.\n"
     "[4] Confirmar la compra.\n"
     "[5] Ver el catálogo de nuevo.\n"
+    "[6] Cambiar la cantidad de un producto del carrito.\n"
+    "[7] Quitar un producto del carrito.\n"
     "[0] Cancelar y volver al menú principal.";
+
+// The stock the catalogue last showed for `product_id` (0 when it is no longer listed).
+std::int64_t stock_of(const std::vector<json::object>& products, std::int64_t product_id) {
+  for (const auto& p : products)
+    if (int_field(p, "id") == product_id)
+      return int_field(p, "stock");
+  return 0;
+}
 
 }  // namespace
 
@@ -35,7 +46,7 @@ asio::awaitable<void> customer_app::catalogue_and_cart() {
   for (bool stay = true; stay;) {
     say(basket.summary() + " ¿Qué desea hacer?");
     term_.print(cart_menu);
-    auto option = co_await choose("Ingrese un número:", 0, 5);
+    auto option = co_await choose("Ingrese un número:", 0, 7);
     if (!option)
       co_return;
     switch (*option) {
@@ -63,6 +74,10 @@ asio::awaitable<void> customer_app::catalogue_and_cart() {
       case 5:
         stay = co_await show_catalogue(products);
         break;
+      case 6:
+      case 7:
+        stay = co_await change_cart_line(basket, products, *option == 7);
+        break;
     }
   }
 }
@@ -89,20 +104,27 @@ asio::awaitable<bool> customer_app::add_to_cart(cart& basket,
     say("El catálogo está vacío por ahora.");
     co_return true;
   }
-  auto number = co_await choose("Ingrese el número del producto (0 = volver):", 0,
-                                static_cast<int>(products.size()));
+  auto number = co_await pick_by_id("Ingrese el número del producto (0 = volver):", products);
   if (!number)
     co_return false;
-  if (*number == 0)
+  if (!*number)
     co_return true;
-  const auto& p = products[static_cast<std::size_t>(*number - 1)];
+  const auto& p = **number;
   const auto id = int_field(p, "id");
   const auto name = text_field(p, "name");
   const std::int64_t already = basket.quantity_of(id);
-  const std::int64_t available = std::min(int_field(p, "stock"), max_units_per_product) - already;
+  const std::int64_t stock = int_field(p, "stock");
+  const std::int64_t available = std::min(stock, max_units_per_product) - already;
   if (available <= 0) {
-    say(already > 0 ? "Ya tiene en su carrito todas las unidades disponibles de " + name + "."
-                    : name + " está agotado.");
+    if (already == 0)
+      say(name + " está agotado.");
+    else if (stock < already)  // the stock went down since it was added
+      say((stock == 1 ? std::string("Queda 1 unidad")
+                      : "Quedan " + std::to_string(stock) + " unidades") +
+          " de " + name + " y su carrito tiene " + std::to_string(already) +
+          ": cambie la cantidad [6] o quítelo [7].");
+    else
+      say("Ya tiene en su carrito todas las unidades disponibles de " + name + ".");
     co_return true;
   }
   auto quantity =
@@ -134,12 +156,51 @@ asio::awaitable<bool> customer_app::buy(cart& basket, std::vector<json::object>&
     if (reply.error().transport)
       co_return false;
     // Stock or prices changed: show the catalogue as it is now; the cart is kept.
-    say("No se compró nada; su carrito se mantiene para que lo ajuste.");
+    say("No se compró nada; su carrito se mantiene para que lo ajuste: [6] cambia la cantidad "
+        "de un producto, [7] lo quita.");
     co_return co_await show_catalogue(products);
   }
   say("¡Compra realizada! Operación #" + std::to_string(int_field(*reply, "operation_id")) +
       " por " + term::pesos(int_field(*reply, "total")) + ". Estado: pagado.");
   co_return false;
+}
+
+// [6] and [7]: picks a line of the cart, then sets its quantity (at most what the catalogue
+// last showed) or removes it.
+asio::awaitable<bool> customer_app::change_cart_line(cart& basket,
+                                                     const std::vector<json::object>& products,
+                                                     bool remove) {
+  if (basket.empty()) {
+    say("Su carrito está vacío.");
+    co_return true;
+  }
+  std::vector<std::string> lines;
+  for (const auto& item : basket.items())
+    lines.push_back(item_line(item.name, item.quantity, item.unit_price));
+  say("Su carrito:");
+  term_.print(term::numbered_list(lines));
+  auto pick = co_await choose(remove ? "¿Qué producto quita? (0 = volver)"
+                                     : "¿De qué producto cambia la cantidad? (0 = volver)",
+                              0, static_cast<int>(lines.size()));
+  if (!pick || *pick == 0)
+    co_return pick.has_value();
+  const auto index = static_cast<std::size_t>(*pick - 1);
+  const cart_item item = basket.items()[index];
+  const auto most = std::min(stock_of(products, item.product_id), max_units_per_product);
+  if (remove || most <= 0) {
+    basket.remove(index);
+    say((remove ? "Quitado del carrito: " : "Ya no quedan unidades; quitado del carrito: ") +
+        item.name + ".");
+    co_return true;
+  }
+  auto quantity =
+      co_await choose("¿Cuántas unidades de " + item.name + "? (1 a " + std::to_string(most) + ")",
+                      1, static_cast<int>(most), "Cantidad inválida");
+  if (!quantity)
+    co_return false;
+  basket.set_quantity(index, *quantity);
+  say("Ahora: " + item.name + " [x" + std::to_string(*quantity) + "].");
+  co_return true;
 }
 
 }  // namespace tcs::client

@@ -6,6 +6,7 @@
 // they also wake the pending read with term_.interrupt(), so the customer returns to the menu
 // without typing anything. See docs/protocol.md, "Support queue and chat".
 #include "client/customer_app.hpp"
+#include "common/term/chat_text.hpp"
 #include "common/term/command_parser.hpp"
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
@@ -25,7 +26,16 @@ constexpr std::string_view leave_word = ":salir";
 
 std::string offer_question(std::string_view executive, std::string_view card, std::int64_t price) {
   return std::string(executive) + " ofrece comprarle \"" + std::string(card) + "\" por " +
-         term::pesos(price) + ". ¿Acepta? (s/n)";
+         term::pesos(price) +
+         ". ¿Acepta? Escriba :si o :no (mientras tanto puede seguir "
+         "conversando).";
+}
+
+// The answer to an offer: ":si" / ":sí" (true), ":no" (false); nullopt for any other line.
+std::optional<bool> offer_answer(std::string_view line) {
+  if (line.size() < 2 || line.front() != ':')
+    return std::nullopt;
+  return term::parse_yes_no(line.substr(1));
 }
 
 }  // namespace
@@ -41,8 +51,7 @@ bool customer_app::on_support_event(const json::object& event) {
   } else if (type == "chat.started") {
     on_chat_started(event);
   } else if (type == "chat.message") {
-    term_.print(text_field(event, "from", executive_first_name_) + ": " +
-                text_field(event, "text", ""));
+    term_.print(term::chat_line(event, executive_first_name_), term::voice::other);
   } else if (type == "chat.ended") {
     on_chat_ended(event);
   } else if (type == "offer") {
@@ -109,6 +118,11 @@ asio::awaitable<void> customer_app::contact_executive() {
       }
       if (read.status == term::read_status::interrupted)
         continue;  // an event changed the state: look at it again
+      if (read.status == term::read_status::cancelled) {
+        if (!co_await support_ctrl_c())
+          break;
+        continue;
+      }
       // The line means what the state at this moment says (a reply may change it meanwhile).
       const std::string_view line = term::trim(read.text);
       bool go_on = true;
@@ -122,6 +136,23 @@ asio::awaitable<void> customer_app::contact_executive() {
   }
   support_ = support_state::idle;
   offer_.reset();
+}
+
+// Ctrl-C in option 6: leaves the queue, or asks whether to end the chat. False when option 6
+// is over.
+asio::awaitable<bool> customer_app::support_ctrl_c() {
+  if (support_ == support_state::queued)
+    co_return co_await queued_line(leave_word);
+  if (support_ != support_state::chatting)
+    co_return true;
+  auto end =
+      co_await confirm("¿Desea terminar la conversación con " + executive_first_name_ + "? (s/n)");
+  cancelled_ = false;
+  if (!end)
+    co_return !input_ended_ && !connection_lost_;
+  if (!*end || support_ != support_state::chatting)
+    co_return true;  // kept (or it already ended: the loop sees it)
+  co_return co_await chat_line(leave_word);
 }
 
 // Sends queue.join; false when it was refused (the reason has been said).
@@ -160,7 +191,8 @@ asio::awaitable<bool> customer_app::queued_line(std::string_view line) {
   co_return true;
 }
 
-// A line typed in a chat: :salir ends it (false), an answer to an open offer, or a message.
+// A line typed in a chat: :salir ends it (false), :si / :no answers the open offer, anything
+// else is a message (also while an offer waits for its answer).
 asio::awaitable<bool> customer_app::chat_line(std::string_view line) {
   if (line == leave_word) {
     auto ended = co_await conn_->request(make_event("chat.end"));
@@ -170,31 +202,35 @@ asio::awaitable<bool> customer_app::chat_line(std::string_view line) {
       say(ended.error().message);
     co_return false;
   }
-  if (offer_) {
-    co_await answer_offer(line);
+  if (const auto answer = offer_answer(line)) {
+    if (offer_)
+      co_await answer_offer(*answer);
+    else
+      say("No hay ninguna oferta pendiente.");
     co_return true;
   }
-  if (line.empty())
-    co_return true;
-  json::object message = make_event("chat.send");
-  message["text"] = std::string(line);
-  auto sent = co_await conn_->request(std::move(message));
-  if (!sent && support_ == support_state::chatting && !sent.error().transport)
-    say(sent.error().message);
+  const auto pieces = term::split_chat_text(line);  // a long paste goes as several lines
+  for (const auto& piece : pieces) {
+    json::object message = make_event("chat.send");
+    message["text"] = piece;
+    auto sent = co_await conn_->request(std::move(message));
+    if (!sent) {
+      if (support_ == support_state::chatting && !sent.error().transport)
+        say(sent.error().message);
+      co_return true;
+    }
+  }
+  if (pieces.size() > 1)
+    say("Su mensaje era largo: se envió en " + std::to_string(pieces.size()) + " partes.");
   co_return true;
 }
 
-asio::awaitable<void> customer_app::answer_offer(std::string_view line) {
-  const auto answer = term::parse_yes_no(line);
-  if (!answer) {
-    say("Responda s o n. ¿Acepta la oferta por \"" + offer_->card + "\"? (s/n)");
-    co_return;
-  }
+asio::awaitable<void> customer_app::answer_offer(bool accept) {
   const open_offer offer = *offer_;
   offer_.reset();
   json::object request = make_event("offer.answer");
   request["offer_id"] = offer.id;
-  request["accept"] = *answer;
+  request["accept"] = accept;
   auto reply = co_await call(std::move(request));
   if (!reply)
     co_return;

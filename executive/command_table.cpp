@@ -10,6 +10,7 @@
 #include "executive/views.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace tcs::executive {
 
@@ -163,6 +164,23 @@ constexpr command table[] = {
     {":help", "", "", "esta ayuda", local_action::help},
 };
 
+// Edits (insert, delete, replace one byte) that turn `a` into `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 std::string synopsis(const command& c) {
   return std::string(c.name) + (c.params.empty() ? "" : " " + std::string(c.params));
 }
@@ -179,6 +197,22 @@ const command* find_command(std::string_view name) {
   return it == std::end(table) ? nullptr : &*it;
 }
 
+const command* closest_command(std::string_view name) {
+  if (name.size() < 2 || name.front() != ':')
+    return nullptr;
+  const command* best = nullptr;
+  std::size_t best_distance = 3;  // at most 2 edits away
+  for (const auto& c : table) {
+    if (c.name.substr(0, name.size()) == name)
+      return &c;  // a prefix: ":disc" -> ":disconnect"
+    if (const auto d = edit_distance(name, c.name); d < best_distance && d < name.size() - 1) {
+      best = &c;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
 std::string usage(const command& c) {
   return synopsis(c) + (c.example.empty() ? "" : "   (ej.: " + std::string(c.example) + ")");
 }
@@ -189,7 +223,9 @@ std::string help_text() {
     lines.add({synopsis(c), std::string(c.summary)});
   return "Comandos:\n" + lines.text() +
          "\nLos nombres de carta pueden tener espacios: :buy \"Pikachu ex\" 12000 o :buy Pikachu "
-         "ex 12000.\nUna línea sin ':' se le envía al cliente atendido.";
+         "ex 12000.\nUna línea sin ':' se le envía al cliente atendido; para enviar una que "
+         "empieza con ':', escriba '::' (\"::) gracias\" envía \":) gracias\").\nTab completa "
+         "los comandos.";
 }
 
 plan plan_command(std::string_view line) {
@@ -197,8 +233,11 @@ plan plan_command(std::string_view line) {
   plan out;
   out.cmd = find_command(typed.name);
   if (!out.cmd) {
-    out.text = assistant("Comando desconocido: " + typed.name + ". Estos son los comandos:") +
-               "\n" + help_text();
+    const command* near = closest_command(typed.name);
+    out.text = assistant("Comando desconocido: " + typed.name + ". " +
+                         (near ? "¿Quiso decir " + std::string(near->name) + "? " : "") +
+                         "(:help lista los comandos; '::' al comienzo envía una línea que "
+                         "empieza con ':'.)");
     return out;
   }
   std::optional<json::object> request;

@@ -62,6 +62,10 @@ std::span<const command> commands();
 // The entry named `name` (with its colon), or nullptr.
 const command* find_command(std::string_view name);
 
+// The command an unknown `name` was probably meant to be (a prefix of it, or at most two
+// typing mistakes away), or nullptr: ":bye" -> ":buy", ":disc" -> ":disconnect", ":)" -> null.
+const command* closest_command(std::string_view name);
+
 // ":buy <carta> <precio>   (ej.: :buy Caterpie 8, :buy \"Pikachu ex\" 12000)".
 std::string usage(const command& c);
 // "Comandos:", one line per command (usage without example, summary), then how card names and
@@ -73,7 +77,7 @@ struct plan {
   enum class kind { print, exit, send } what = kind::print;
   const command* cmd = nullptr;  // null for an unknown command
   json::object request;          // kind::send
-  std::string text;              // kind::print: :help, the usage, or an unknown command's reply
+  std::string text;  // kind::print: :help, the usage, or an unknown command's one-line reply
 };
 plan plan_command(std::string_view line);
 

@@ -1,4 +1,5 @@
 // The support events tcs-exec receives (docs/protocol.md, "Support queue and chat").
+#include "common/term/chat_text.hpp"
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "executive/executive_app.hpp"
@@ -35,9 +36,15 @@ bool executive_app::on_support_event(const json::object& event) {
     if (const auto* c = object_field(event, "customer"))
       name = text_field(*c, "name", name);
     say("El cliente " + name + " se quiere conectar");
+  } else if (type == "queue.left") {  // an earlier "se quiere conectar" is no longer current
+    std::string name = "?";
+    if (const auto* c = object_field(event, "customer"))
+      name = text_field(*c, "name", name);
+    say("El cliente " + name + " ya no espera: " +
+        (text_field(event, "reason") == "disconnected" ? "se desconectó." : "salió de la cola.") +
+        " Clientes esperando: " + std::to_string(int_field(event, "waiting", 0)) + ".");
   } else if (type == "chat.message") {
-    term_.print(text_field(event, "from", customer_.first_name) + ": " +
-                text_field(event, "text", ""));
+    term_.print(term::chat_line(event, customer_.first_name), term::voice::other);
   } else if (type == "chat.ended") {
     say(text_field(event, "message", "La conversación terminó."));
     customer_.clear();

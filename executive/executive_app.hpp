@@ -23,6 +23,9 @@ class executive_app : public term::session {
   boost::asio::awaitable<int> run(std::string host, std::uint16_t port);
 
  private:
+  // Ctrl-C at the prompt: asks whether to end the chat (or, outside one, to log out); false
+  // when the executive logs out.
+  boost::asio::awaitable<bool> on_ctrl_c();
   // Runs one `:` command line through the table; false when the executive asked to exit.
   boost::asio::awaitable<bool> run_command(std::string_view line);
   // Sends a command's request (every page of its list, and its follow-up) and prints the

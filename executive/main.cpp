@@ -4,5 +4,5 @@
 
 int main(int argc, char** argv) {
   return tcs::term::run_program<tcs::executive::executive_app>(
-      argc, argv, "tcs-exec", "TC5G customer service, executive terminal");
+      argc, argv, "tcs-exec", "servicio al cliente de TC5G, terminal del ejecutivo");
 }

@@ -58,7 +58,7 @@ std::string activity_text(const json::object& a, bool date_first) {
   if (auto detail = text_field(a, "detail", ""); !detail.empty())
     what += " (" + detail + ")";
   if (auto outcome = text_field(a, "outcome", "ok"); outcome != "ok" && !outcome.empty())
-    what += " [falló: " + outcome + "]";
+    what += " [falló: " + std::string(term::outcome_label(outcome)) + "]";
   const auto at = get_int(a, "at");
   if (!at)
     return what;
@@ -92,9 +92,15 @@ std::string render_details(const json::object& reply) {
   term::table lines = customer_lines();
   for (const auto& c : term::objects(customers)) {
     const auto* last = object_field(c, "last_action");
+    std::string who = text_field(c, "name", "?");
+    if (auto state = get_string(c, "state")) {  // where the customer is now
+      who += " (" + std::string(customer_state(*state));
+      if (auto position = get_int(c, "position"))
+        who += ", posición " + std::to_string(*position);
+      who += ")";
+    }
     lines.add({text_field(c, "email", "?"),
-               text_field(c, "name", "?") + ": " +
-                   (last ? activity_text(*last, false) : "sin acciones registradas")});
+               who + ": " + (last ? activity_text(*last, false) : "sin acciones registradas")});
   }
   return term::assistant("Clientes conectados y su última acción:") + "\n" + lines.text();
 }

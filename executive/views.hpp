@@ -15,7 +15,7 @@ namespace tcs::executive {
 std::string waited(std::int64_t seconds);
 
 // "consulta de catálogo (detalle), 27/08/2024 16:20" (or the date first), plus
-// " [falló: <outcome>]" when the action failed.
+// " [falló: contraseña débil]" (term::outcome_label) when the action failed.
 std::string activity_text(const json::object& activity, bool date_first);
 
 // The status reply (queue already merged with queue.list's pages): customers online with their

@@ -1,6 +1,7 @@
 // Client-side connection: request/reply matching, event delivery, one reader and one writer.
 #include "common/net/client_connection.hpp"
 
+#include "common/net/net_errors.hpp"
 #include "common/protocol/limits.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -49,11 +50,12 @@ asio::awaitable<request_result> client_connection::connect(std::string host, std
   auto [resolve_ec, endpoints] =
       co_await resolver.async_resolve(host, std::to_string(port), use_nothrow);
   if (resolve_ec)
-    co_return request_error::lost("No se pudo resolver " + host + ": " + resolve_ec.message());
+    co_return request_error::lost("No se pudo conectar a " + host + " (" +
+                                  spanish_reason(resolve_ec) + ").");
   auto [connect_ec, endpoint] = co_await asio::async_connect(socket_, endpoints, use_nothrow);
   if (connect_ec)
     co_return request_error::lost("No se pudo conectar a " + host + ":" + std::to_string(port) +
-                                  " (" + connect_ec.message() + ").");
+                                  " (" + spanish_reason(connect_ec) + ").");
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   open_ = true;

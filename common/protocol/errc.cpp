@@ -43,6 +43,10 @@ std::string_view code_name(errc e) noexcept {
       return "account_disabled";
     case errc::too_many_attempts:
       return "too_many_attempts";
+    case errc::bad_totp:
+      return "bad_totp";
+    case errc::totp_used:
+      return "totp_used";
     case errc::not_found:
       return "not_found";
     case errc::out_of_stock:
@@ -118,6 +122,10 @@ std::string_view default_message(errc e) noexcept {
       return "La cuenta está deshabilitada.";
     case errc::too_many_attempts:
       return "Demasiados intentos fallidos; espere un momento.";
+    case errc::bad_totp:
+      return "Código 2FA incorrecto.";
+    case errc::totp_used:
+      return "Ese código 2FA ya se usó: espere el próximo código.";
     case errc::not_found:
       return "No encontrado.";
     case errc::out_of_stock:

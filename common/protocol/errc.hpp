@@ -33,6 +33,8 @@ enum class errc {
   already_logged_in,  // the account already has a live session
   account_disabled,
   too_many_attempts,  // login throttled
+  bad_totp,           // an executive's right password with a wrong TOTP code
+  totp_used,          // an executive's right password with a code already used (or older)
   // Domain.
   not_found,
   out_of_stock,

@@ -101,4 +101,27 @@ std::string_view activity_label(std::string_view action) {
   return actions::label(action);  // one table with the server's (common/protocol/actions.hpp)
 }
 
+std::string_view outcome_label(std::string_view code) {
+  static constexpr std::pair<std::string_view, std::string_view> labels[] = {
+      {"bad_credentials", "credenciales incorrectas"},
+      {"already_logged_in", "ya tenía una sesión abierta"},
+      {"account_disabled", "cuenta deshabilitada"},
+      {"too_many_attempts", "demasiados intentos"},
+      {"not_found", "no encontrado"},
+      {"out_of_stock", "sin stock suficiente"},
+      {"invalid_state", "estado no permitido"},
+      {"weak_password", "contraseña débil"},
+      {"not_in_chat", "sin conversación"},
+      {"busy", "servidor ocupado"},
+      {"missing_field", "faltan datos"},
+      {"invalid_field", "datos inválidos"},
+      {"forbidden", "no permitido"},
+      {"internal", "error interno"},
+  };
+  for (const auto& [name, label] : labels)
+    if (name == code)
+      return label;
+  return "error";
+}
+
 }  // namespace tcs::term

@@ -30,5 +30,8 @@ std::string_view state_name(std::string_view state);  // paid -> "pagado", ...
 std::string_view kind_name(std::string_view kind);    // purchase -> "compra", card -> "carta"
 // Activity-log actions (see docs/protocol.md, "Activity actions"): login -> "inicio de sesión".
 std::string_view activity_label(std::string_view action);
+// Why an action failed, from its error code (docs/protocol.md, "Error codes"), in a few Spanish
+// words: weak_password -> "contraseña débil". Unknown codes read "error".
+std::string_view outcome_label(std::string_view code);
 
 }  // namespace tcs::term

@@ -4,6 +4,7 @@
 
 #include "common/net/client_connection.hpp"
 #include "common/protocol/limits.hpp"
+#include "common/term/options_text.hpp"
 #include "common/term/terminal.hpp"
 
 #include <boost/asio.hpp>
@@ -23,10 +24,11 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
   std::string host = "127.0.0.1";
   std::uint16_t port = default_port;
   po::options_description options(std::string(program) + ": " + std::string(description) +
-                                  "\n\nOptions");
-  options.add_options()("help,h", "show this help")("host", po::value(&host)->default_value(host),
-                                                    "server address")(
-      "port", po::value(&port)->default_value(port), "server port");
+                                  "\n\nOpciones");
+  options.add_options()("help,h", "muestra esta ayuda")(
+      "host", po::value(&host)->default_value(host)->value_name("dirección"),
+      "dirección del servidor")("port", po::value(&port)->default_value(port)->value_name("número"),
+                                "puerto del servidor");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -36,7 +38,7 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << program << ": " << e.what() << "\n";
+    std::cerr << program << ": " << option_error_text(e) << " (--help muestra las opciones)\n";
     return 2;
   }
 
@@ -59,6 +61,8 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
     }
     exit_code = code;
     conn->close();
+    app.close_connection();  // the app may have connected again (term::session::log_in)
+    term.stop();             // its signal watch would keep the loop running
   });
   // Returns once the app and the connection's reader and writer have all ended.
   ctx.run();

@@ -8,9 +8,7 @@
 namespace tcs::term {
 
 session::session(terminal& term, std::shared_ptr<client_connection> conn)
-    : term_(term), conn_(std::move(conn)) {
-  conn_->on_event([this](const json::object& ev) { on_event(ev); });
-}
+    : term_(term), conn_(std::move(conn)) {}
 
 void session::say(std::string_view text) {
   term_.print(assistant(text));
@@ -20,6 +18,8 @@ void session::on_event(const json::object& event) {
   const auto type = get_string(event, "type");
   if (!type)
     return;
+  if (!logged_in_ && (*type == "timeout" || *type == "connection_lost"))
+    return;  // the server's login time limit: send_login() connects again if needed
   if (*type == "shutdown" || *type == "timeout" || *type == "account_disabled") {
     if (auto m = get_string(event, "message"))
       say(*m);
@@ -42,15 +42,62 @@ boost::asio::awaitable<std::optional<json::object>> session::log_in(std::string 
                                                                     std::uint16_t port,
                                                                     std::string client_name,
                                                                     bool executive) {
+  host_ = std::move(host);
+  port_ = port;
+  client_name_ = std::move(client_name);
   term_.print(banner);
-  if (auto hello = co_await conn_->connect(std::move(host), port, std::move(client_name)); !hello) {
-    say(hello.error().message);
-    co_return std::nullopt;
+  term_.print("Para autenticarse ingrese su mail y contraseña:");
+  credentials typed;
+  auto step = credentials_step::all;
+  bool refused = false;
+  for (;;) {
+    if (co_await read_credentials(term_, executive, step, typed) != read_status::line) {
+      left_ = !refused;  // leaving after a refused login still reports the failure
+      say("¡Hasta pronto!");
+      conn_->close();
+      co_return std::nullopt;
+    }
+    json::object request = make_event("login");
+    request["role"] = executive ? "executive" : "customer";
+    request["email"] = typed.email;
+    request["password"] = typed.password;
+    if (executive)
+      request["totp"] = typed.totp;
+    request_result reply = co_await send_login(std::move(request));
+    if (reply) {
+      logged_in_ = true;
+      first_name_ = std::string(get_string(*reply, "first_name").value());
+      co_return std::move(*reply);
+    }
+    if (reply.error().transport) {
+      say(reply.error().message);
+      conn_->close();
+      co_return std::nullopt;
+    }
+    refused = true;
+    const errc code = reply.error().code;
+    const bool code_only = code == errc::bad_totp || code == errc::totp_used;
+    step = code_only ? credentials_step::code_only : credentials_step::all;
+    say(reply.error().message + (code_only ? "" : " Intente nuevamente."));
   }
-  auto login = co_await login_flow(term_, *conn_, executive);
-  if (login)
-    first_name_ = std::string(get_string(*login, "first_name").value());
-  co_return login;
+}
+
+boost::asio::awaitable<request_result> session::send_login(json::object request) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!conn_->is_open()) {
+      if (connected_once_)  // a closed connection is not reused: a fresh one
+        conn_ = std::make_shared<client_connection>(co_await boost::asio::this_coro::executor);
+      connected_once_ = true;
+      conn_->on_event([this](const json::object& ev) { on_event(ev); });
+      if (auto hello = co_await conn_->connect(host_, port_, client_name_); !hello)
+        co_return hello;
+    }
+    request_result reply = co_await conn_->request(request);
+    if (reply || !reply.error().transport)
+      co_return reply;
+    // The server closed the connection while the person typed (its login time limit).
+  }
+  co_return request_error::lost("Se perdió la conexión con el servidor.");
 }
 
 boost::asio::awaitable<request_result> session::call(json::object request) {

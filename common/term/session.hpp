@@ -19,16 +19,23 @@ namespace tcs::term {
 
 class session {
  public:
-  // Routes every server event to on_event(); events only arrive once log_in() has connected.
+  // Routes every server event to on_event(); events before the login went through are
+  // ignored (the connection is only made once the credentials are typed).
   session(terminal& term, std::shared_ptr<client_connection> conn);
   virtual ~session() = default;
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
+  // Closes the connection in use (run_program calls it when the app ends, however it ends).
+  void close_connection() { conn_->close(); }
+
  protected:
-  // Prints the banner, connects as `client_name` and runs the login dialogue (login_flow.hpp).
-  // Returns the server's login reply (first_name_ is set), or nullopt when the connection
-  // failed, the input ended or the connection was lost (the reason has been printed).
+  // Prints the banner, reads the credentials (login_flow.hpp), then connects as `client_name`
+  // and logs in, until the server accepts. A refused code (bad_totp, totp_used) asks for the
+  // code alone; a connection the server closed meanwhile (its login time limit) is made again
+  // without a word. Returns the server's login reply (first_name_ is set), or nullopt when
+  // the person left (Ctrl-D or Ctrl-C: left_ is set, "¡Hasta pronto!" said) or the connection
+  // failed (the reason has been printed).
   boost::asio::awaitable<std::optional<json::object>> log_in(std::string host, std::uint16_t port,
                                                              std::string client_name,
                                                              bool executive);
@@ -52,12 +59,24 @@ class session {
   std::string first_name_;
   // Set (and the pending read interrupted) when the connection is gone or about to go.
   bool connection_lost_ = false;
+  // The person left at the login prompts (Ctrl-D, Ctrl-C) before any refused attempt: not a
+  // failure (exit status 0). After a refused attempt, leaving still exits 1.
+  bool left_ = false;
 
  private:
   // shutdown/timeout/account_disabled: the server's message is said; account_disabled and
   // connection_lost also set connection_lost_ and interrupt the pending read. Anything else
   // goes to on_support_event().
   void on_event(const json::object& event);
+  // Sends the login request, connecting first when there is no open connection; once more
+  // on a fresh connection when the server had closed the old one.
+  boost::asio::awaitable<request_result> send_login(json::object request);
+
+  std::string host_;
+  std::uint16_t port_ = 0;
+  std::string client_name_;
+  bool connected_once_ = false;
+  bool logged_in_ = false;
 };
 
 }  // namespace tcs::term

@@ -9,9 +9,11 @@
 #include <readline/readline.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 
 namespace tcs::term {
@@ -35,6 +37,66 @@ void on_line(char* line) {
   rl_callback_handler_remove();
 }
 
+constexpr std::string_view colour_service = "\033[36m";  // cyan
+constexpr std::string_view colour_other = "\033[33m";    // yellow
+constexpr std::string_view colour_self = "\033[32m";     // green
+constexpr std::string_view colour_reset = "\033[0m";
+constexpr std::string_view assistant_label = "Asistente:";
+
+// `text` (already free of control characters) with its labels coloured (see terminal::print).
+std::string coloured(std::string_view text, voice who) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = text.substr(start, end - start);
+    std::size_t label = 0;
+    if (who == voice::service && line.starts_with(assistant_label))
+      label = assistant_label.size();
+    else if (who == voice::other && start == 0)
+      label = line.find(": ") == std::string_view::npos ? 0 : line.find(": ") + 1;
+    if (label > 0) {
+      out += who == voice::service ? colour_service : colour_other;
+      out += line.substr(0, label);
+      out += colour_reset;
+    }
+    out += line.substr(label);
+    if (end < text.size())
+      out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+// A prompt in the user's colour; readline must be told which bytes take no room (\001 \002).
+std::string coloured_prompt(const std::string& prompt) {
+  return "\001" + std::string(colour_self) + "\002" + prompt + "\001" + std::string(colour_reset) +
+         "\002";
+}
+
+// Tab: the words of set_completions() that start with what is typed, at the start of the line.
+std::vector<std::string> completion_words;
+
+char* next_completion(const char* text, int state) {
+  static std::size_t index;
+  if (state == 0)
+    index = 0;
+  const std::string_view typed(text);
+  while (index < completion_words.size()) {
+    const std::string& word = completion_words[index++];
+    if (word.starts_with(typed))
+      return ::strdup(word.c_str());
+  }
+  return nullptr;
+}
+
+char** complete(const char* text, int start, int) {
+  rl_attempted_completion_over = 1;  // never fall back to file names
+  if (start != 0)
+    return nullptr;
+  return rl_completion_matches(text, next_completion);
+}
+
 // Redisplay for password prompts: the prompt, then one asterisk per character typed.
 void masked_redisplay() {
   std::string shown = "\r\033[K";
@@ -47,10 +109,12 @@ void masked_redisplay() {
 }  // namespace
 
 struct terminal::impl {
-  explicit impl(asio::any_io_executor ex) : input(ex) {}
+  explicit impl(asio::any_io_executor ex) : input(ex), signals(ex, SIGINT, SIGWINCH) {}
 
   asio::posix::stream_descriptor input;
-  bool input_is_file = false;  // regular files cannot be polled; they are read directly
+  asio::signal_set signals;
+  bool pending_cancel = false;  // Ctrl-C: the pending (or next) read returns `cancelled`
+  bool input_is_file = false;   // regular files cannot be polled; they are read directly
   bool at_eof = false;
   std::string buffered;            // pipe mode: bytes read but not yet returned as lines
   bool prompt_open = false;        // a prompt is showing and its line is not finished
@@ -64,18 +128,75 @@ terminal::terminal(asio::any_io_executor ex)
   int fd = ::dup(STDIN_FILENO);
   if (fd >= 0)
     impl_->input.assign(fd);
+  watch_signals();
   if (interactive_) {
-    rl_catch_sigwinch = 1;
+    // The loop handles SIGINT and SIGWINCH itself (on_signal): readline's own handlers only
+    // run inside rl_callback_read_char, so they would miss signals between keys.
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
     rl_readline_name = "tcs";
+    rl_attempted_completion_function = complete;
+    const char* no_colour = std::getenv("NO_COLOR");
+    const char* term_name = std::getenv("TERM");
+    colour_ = !(no_colour && *no_colour) && !(term_name && std::string_view(term_name) == "dumb");
   } else {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
   }
 }
 
 terminal::~terminal() {
+  stop();
   if (interactive_)
     rl_callback_handler_remove();
   delete impl_;
+}
+
+void terminal::stop() {
+  boost::system::error_code ignored;
+  impl_->signals.cancel(ignored);
+  impl_->signals.clear(ignored);
+}
+
+void terminal::watch_signals() {
+  impl_->signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec)
+      return;  // cancelled: the terminal is going away
+    on_signal(signal);
+    watch_signals();
+  });
+}
+
+void terminal::on_signal(int signal) {
+  impl& s = *impl_;
+  if (signal == SIGWINCH) {
+    if (interactive_ && s.prompt_open)
+      rl_resize_terminal();  // re-reads the size and redraws the line being edited
+    return;
+  }
+  if (interactive_ && s.reading && rl_end > 0) {
+    // Ctrl-C on a half-typed line: drop the text, keep the prompt (as a shell does).
+    rl_replace_line("", 0);
+    rl_point = 0;
+    rl_forced_update_display();
+    return;
+  }
+  if (s.pending_cancel && !s.reading) {
+    // A second Ctrl-C while the program waits (a reply that does not come): leave now.
+    if (interactive_)
+      rl_deprep_terminal();
+    std::fputs("\n", stdout);
+    std::fflush(stdout);
+    std::_Exit(130);
+  }
+  s.pending_cancel = true;
+  if (s.reading) {
+    boost::system::error_code ignored;
+    s.input.cancel(ignored);
+  }
+}
+
+void terminal::set_completions(std::vector<std::string> words) {
+  completion_words = std::move(words);
 }
 
 void terminal::interrupt() {
@@ -87,9 +208,12 @@ void terminal::interrupt() {
   }
 }
 
-void terminal::print(std::string_view raw) {
-  // Text may quote the other party (chat lines, names): no escape sequences reach the screen.
-  const std::string safe = escape_control_chars(raw, "\n\t");
+void terminal::print(std::string_view raw, voice who) {
+  // Text may quote the other party (chat lines, names): no escape sequences reach the screen
+  // but the colours added here.
+  std::string safe = escape_control_chars(raw, "\n\t");
+  if (colour_)
+    safe = coloured(safe, who);
   const std::string_view text = safe;
   if (interactive_ && impl_->prompt_open) {
     // Clear the edited line, print above it, and let readline redraw prompt and text.
@@ -111,6 +235,10 @@ void terminal::print(std::string_view raw) {
 
 asio::awaitable<read_result> terminal::read_line(std::string prompt, bool secret) {
   impl& s = *impl_;
+  if (s.pending_cancel) {
+    s.pending_cancel = false;
+    co_return read_result{read_status::cancelled, {}};
+  }
   if (s.pending_interrupt) {
     s.pending_interrupt = false;
     co_return read_result{read_status::interrupted, {}};
@@ -130,12 +258,22 @@ asio::awaitable<read_result> terminal::read_line(std::string prompt, bool secret
   co_return co_await read_piped(prompt, secret);
 }
 
+// Why a pending read was woken: Ctrl-C (cancelled) or interrupt().
+read_status terminal::interruption() {
+  if (!impl_->pending_cancel)
+    return read_status::interrupted;
+  impl_->pending_cancel = false;
+  impl_->pending_interrupt = false;
+  return read_status::cancelled;
+}
+
 // Readline's callback interface, fed one character at a time when the input is readable.
 asio::awaitable<read_result> terminal::read_edited(const std::string& prompt, bool secret) {
   impl& s = *impl_;
   completed_line.reset();
   rl_redisplay_function = secret ? masked_redisplay : rl_redisplay;
-  rl_callback_handler_install(prompt.c_str(), on_line);
+  const std::string shown = colour_ && !secret ? coloured_prompt(prompt) : prompt;
+  rl_callback_handler_install(shown.c_str(), on_line);
   while (!completed_line) {
     auto [ec] = co_await s.input.async_wait(asio::posix::descriptor_base::wait_read, use_nothrow);
     if (ec) {
@@ -143,7 +281,7 @@ asio::awaitable<read_result> terminal::read_edited(const std::string& prompt, bo
       rl_clear_visible_line();
       rl_callback_handler_remove();
       rl_redisplay_function = rl_redisplay;
-      co_return read_result{read_status::interrupted, {}};
+      co_return read_result{interruption(), {}};
     }
     rl_callback_read_char();
   }
@@ -189,7 +327,7 @@ asio::awaitable<read_result> terminal::read_piped(const std::string& prompt, boo
       // Interrupted: end the prompt's line, as the terminal branch leaves a fresh line.
       std::fputc('\n', stdout);
       std::fflush(stdout);
-      co_return read_result{read_status::interrupted, {}};
+      co_return read_result{interruption(), {}};
     }
   }
 }

@@ -12,10 +12,19 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tcs::term {
 
-enum class read_status { line, end_of_input, interrupted };
+// end_of_input: Ctrl-D on an empty line (or the pipe's end); cancelled: Ctrl-C (SIGINT) on an
+// empty line; interrupted: interrupt() was called.
+// Who a printed line speaks for, to tell them apart by colour (see colour()).
+enum class voice {
+  service,  // lines of the assistant ("Asistente: ..."), menus, tables
+  other,    // the other party's chat line: its "[16:20] Valentina:" label is coloured
+};
+
+enum class read_status { line, end_of_input, interrupted, cancelled };
 
 struct read_result {
   read_status status;
@@ -31,26 +40,50 @@ class terminal {
 
   bool interactive() const noexcept { return interactive_; }
 
-  // Shows `prompt` and waits for one line. `secret` hides the input (asterisks) and keeps it
-  // out of the history. Returns `interrupted` if interrupt() is called while waiting.
+  // Ctrl-C (SIGINT) on a line being typed discards the line and keeps reading; on an empty one
+  // (or on a pipe) the read returns `cancelled`, and a Ctrl-C while nobody reads makes the next
+  // read return `cancelled` at once (a second one then ends the program, status 130). A resize
+  // (SIGWINCH) makes readline read the new width and redraw the line, so what is printed above it
+  // afterwards is not garbled. Shows `prompt` and waits for one line. `secret` hides the input
+  // (asterisks) and keeps it out of the history. Returns `interrupted` if interrupt() is called
+  // while waiting.
   boost::asio::awaitable<read_result> read_line(std::string prompt, bool secret = false);
 
   // Wakes a pending read_line() with `interrupted`; if none is pending, the next one returns
   // `interrupted` at once. The caller then decides what happened (an event changed its state).
   void interrupt();
 
-  // Prints one line (a newline is added) above the line being edited, then redraws it.
-  void print(std::string_view text);
+  // Stops watching the signals (the loop's last work of the terminal); run_program calls it
+  // when the app has ended. Ctrl-C and resizes then have their default effect.
+  void stop();
+
+  // Words Tab completes when the line being edited starts with one of them (the executive's
+  // `:` commands); nothing else is completed (no file names).
+  void set_completions(std::vector<std::string> words);
+
+  // Prints one line (a newline is added) above the line being edited, then redraws it. With
+  // colour, the "Asistente:" label of each line (voice::service) or the label before the first
+  // ": " (voice::other) is coloured; the text itself never is.
+  void print(std::string_view text, voice who = voice::service);
+
+  // Colours are used when stdin and stdout are a terminal, NO_COLOR is unset or empty (see
+  // no-color.org) and TERM is not "dumb": the assistant cyan, the other party yellow, the
+  // user's own prompt green. Pipes never get escape sequences.
+  bool colour() const noexcept { return colour_; }
 
  private:
   // read_line() on a terminal (readline) and on a pipe or file.
   boost::asio::awaitable<read_result> read_edited(const std::string& prompt, bool secret);
   boost::asio::awaitable<read_result> read_piped(const std::string& prompt, bool secret);
   boost::asio::awaitable<bool> fill_buffer();
+  void watch_signals();
+  read_status interruption();
+  void on_signal(int signal);
 
   struct impl;
   impl* impl_;
   bool interactive_;
+  bool colour_ = false;
 };
 
 }  // namespace tcs::term

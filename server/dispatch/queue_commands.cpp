@@ -39,6 +39,7 @@ awaitable<result<json::object>> queue_leave(request_context& ctx) {
   ctx.audit.detail = "Salió de la cola de espera";
   ctx.audit.line = "Cliente " + customer.name + " salió de la cola de espera.";
   support::tell_positions(ctx.sessions, ctx.services, *moved);
+  support::announce_left(ctx.sessions, ctx.services, customer, "left");
   co_return json::object{};
 }
 

@@ -12,6 +12,7 @@
 #include "server/dispatch/areas.hpp"
 #include "server/dispatch/credential_checks.hpp"
 #include "server/dispatch/pages.hpp"
+#include "server/dispatch/support_common.hpp"
 #include "server/dispatch/views.hpp"
 #include "server/services/password_policy.hpp"
 #include "server/services/service_set.hpp"
@@ -72,20 +73,11 @@ failure unrecorded(request_context& ctx, failure f) {
   return f;
 }
 
-awaitable<result<json::object>> change_password(request_context& ctx) {
+// Checks `current` against the caller's stored hash. Guessing the current password is a login
+// attempt: capped, counted and slowed the same way (same keys: the account's email and the
+// address), before any hash.
+awaitable<result<void>> verify_current(request_context& ctx, const std::string& current) {
   auto& services = ctx.services;
-  const std::string current(get_string(ctx.request, "current").value());
-  const std::string new1(get_string(ctx.request, "new").value());
-  const std::string new2(get_string(ctx.request, "confirm").value());
-
-  // The policy is checked on the texts first: a bad request never costs two hashes.
-  if (auto ok =
-          services::check_new_password(current, new1, new2, services.options().min_password_length);
-      !ok)
-    co_return ok.error();
-
-  // Guessing the current password is a login attempt: capped, counted and slowed the same way
-  // (same keys: the account's email and the address), before any hash.
   if (auto ok = credentials::check_sizes(ctx.caller->email, current); !ok)
     co_return ok.error();
   const std::string key = services::login_key(ctx.caller->email);
@@ -103,7 +95,37 @@ awaitable<result<json::object>> change_password(request_context& ctx) {
   if (!checked.match)
     co_return failure{errc::bad_credentials, "La contraseña actual no es correcta."};
   services.throttle().record_success(key, address);
+  co_return result<void>{};
+}
 
+// password.check: the current password alone, before the terminal asks for a new one. A wrong
+// one is recorded as a refused password change; a right one is not recorded (the change that
+// follows is).
+awaitable<result<json::object>> check_password(request_context& ctx) {
+  const std::string current(get_string(ctx.request, "current").value());
+  if (auto ok = co_await verify_current(ctx, current); !ok)
+    co_return ok.error();
+  ctx.audit.record = false;
+  json::object body;
+  body["min_length"] = static_cast<std::int64_t>(ctx.services.options().min_password_length);
+  co_return body;
+}
+
+awaitable<result<json::object>> change_password(request_context& ctx) {
+  auto& services = ctx.services;
+  const std::string current(get_string(ctx.request, "current").value());
+  const std::string new1(get_string(ctx.request, "new").value());
+  const std::string new2(get_string(ctx.request, "confirm").value());
+
+  // The policy is checked on the texts first: a bad request never costs two hashes.
+  if (auto ok =
+          services::check_new_password(current, new1, new2, services.options().min_password_length);
+      !ok)
+    co_return ok.error();
+  if (auto ok = co_await verify_current(ctx, current); !ok)
+    co_return ok.error();
+
+  const std::string address = credentials::host_of(ctx.caller->remote_address);
   auto new_job = credentials::hash_job(ctx, address);
   const auto made = co_await services.passwords().hash(new1, new_job);
   if (auto not_run = credentials::not_run(*ctx.caller, made.state))
@@ -265,7 +287,7 @@ awaitable<result<json::object>> purchase(request_context& ctx) {
   auto details = services.orders().details(caller.account_id, *id);
   const std::int64_t total = details ? details->operation.total : 0;
   ctx.audit.detail = "operación " + operation_ref(*id) + ": " + units_text(units) + ", total " +
-                     std::to_string(total);
+                     support::pesos(total);
   ctx.audit.line = "Cliente " + caller.name + " compró " + units_text(units) + " (operación " +
                    operation_ref(*id) + ").";
   json::object body;
@@ -321,12 +343,16 @@ awaitable<result<json::object>> pending(request_context& ctx) {
 
 constexpr field_spec password_fields[] = {
     {"current", field_kind::string}, {"new", field_kind::string}, {"confirm", field_kind::string}};
+constexpr field_spec current_password_fields[] = {{"current", field_kind::string}};
 constexpr field_spec operation_fields[] = {{"operation_id", field_kind::integer}};
 constexpr field_spec purchase_fields[] = {{"lines", field_kind::array}};
 
 const command table[] = {
     {"password.change", access::customer, password_fields, change_password,
      "change the customer's password (current, new, confirm)", audit_all(actions::password_change)},
+    {"password.check", access::customer, current_password_fields, check_password,
+     "check the customer's current password before asking for a new one",
+     audit_all(actions::password_change)},
     {"history", access::customer, page_fields, history,
      "the customer's operations of the last 12 months (paged)", audit_done(actions::history_view)},
     {"history.detail", access::customer, operation_fields, history_detail,

@@ -72,9 +72,17 @@ awaitable<result<login_account>> second_factor(request_context& ctx, std::string
   auto account = accounts.find_for_login(true, key);
   if (!account)
     co_return refused_login(ctx, true, key, account);
+  // The password was right: the code's own refusal is told (bad_totp, totp_used), so the
+  // terminal asks for the code alone (docs/security.md, "Executives' second factor").
+  auto refused_code = [&](errc code) {
+    static_cast<void>(refused_login(ctx, true, key, account));  // recorded and counted alike
+    return failure{code};
+  };
   auto step = accounts.totp_step(*account, totp, ctx.services.now());
-  if (!step)
+  if (!step && step.error().code == errc::internal)
     co_return refused_login(ctx, true, key, account);
+  if (!step)
+    co_return refused_code(step.error().code == errc::totp_used ? errc::totp_used : errc::bad_totp);
   if (account->disabled)
     co_return failure{errc::account_disabled};
   if (ctx.caller->who != role::guest)
@@ -83,7 +91,7 @@ awaitable<result<login_account>> second_factor(request_context& ctx, std::string
     co_return failure{errc::already_logged_in};
   // Atomic, so a replay cannot win a race.
   if (!accounts.spend_totp_step(account->id, *step))
-    co_return refused_login(ctx, true, key, account);
+    co_return refused_code(errc::totp_used);
   co_return *account;
 }
 

@@ -95,6 +95,20 @@ void announce_waiting(server_state& sessions, services::service_set& services,
   }
 }
 
+void announce_left(server_state& sessions, services::service_set& services, const peer& customer,
+                   std::string_view reason) {
+  auto& desk = services.support();
+  json::object ev = make_event("queue.left");
+  ev["customer"] = customer_ref(customer);
+  ev["reason"] = reason;
+  ev["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  auto frame = std::make_shared<const std::string>(encode_message(ev));
+  for (auto& p : sessions.snapshot()) {
+    if (p->who == role::executive && desk.is_free(p->account_id))
+      p->deliver(frame);
+  }
+}
+
 void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
                           std::string_view reason) {
   if (!to)

@@ -50,6 +50,10 @@ void tell_positions(server_state& sessions, services::service_set& services,
 // Tells every free executive that `customer` is waiting (`El cliente ... se quiere conectar`).
 void announce_waiting(server_state& sessions, services::service_set& services,
                       const peer& customer);
+// Tells every free executive that `customer` no longer waits (`queue.left`, reason "left" or
+// "disconnected"), so a "se quiere conectar" line is not taken as current.
+void announce_left(server_state& sessions, services::service_set& services, const peer& customer,
+                   std::string_view reason);
 void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
                           std::string_view reason);
 void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer>& to,

@@ -24,6 +24,7 @@ void customer_left(server_state& sessions, services::service_set& services, cons
                            "Salió de la cola de espera al desconectarse");
     log::console("Cliente " + gone.name + " salió de la cola de espera (desconectado).");
     support::tell_positions(sessions, services, departure.moved);
+    support::announce_left(sessions, services, gone, "disconnected");
   } else if (departure.chat) {
     const auto& closed = *departure.chat;
     const std::string executive = support::executive_name(sessions, services, closed.executive_id);

@@ -147,6 +147,8 @@ awaitable<result<json::object>> details(request_context& ctx) {
   auto customers = page_of_customers(ctx.sessions, *page, max_page_bytes, [&](const peer& p) {
     json::object c = support::customer_ref(p);
     c["state"] = state_name(services.support().state_of(p.account_id));
+    if (auto position = services.support().position_of(p.account_id))
+      c["position"] = static_cast<std::int64_t>(*position);  // now, not when the action was
     if (auto last = services.activity().last_for_customer(p.account_id))
       c["last_action"] = views::activity(*last);
     else

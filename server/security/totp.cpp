@@ -103,7 +103,7 @@ tcs::result<std::int64_t> verify_totp(std::string_view base32_secret, std::strin
   // liboath reports the matched counter (the step); it equals floor(now/30) + offset.
   const auto step = static_cast<std::int64_t>(counter);
   if (step <= last_accepted_step) {
-    return failure{errc::bad_credentials};  // replay of a code already accepted
+    return failure{errc::totp_used};  // replay of a code already accepted (or an older one)
   }
   return step;
 }

@@ -13,8 +13,9 @@
 namespace tcs::services {
 namespace {
 
-std::string in_guillemets(std::string_view name) {
-  return "«" + std::string(name) + "»";
+// Names are quoted as the terminals quote them: "Caterpie".
+std::string in_quotes(std::string_view name) {
+  return "\"" + std::string(name) + "\"";
 }
 
 }  // namespace
@@ -31,8 +32,8 @@ result<std::string> normalize_product_name(std::string_view name) {
 
 failure confusable_failure(std::string_view name, std::string_view existing) {
   return failure{errc::invalid_field,
-                 in_guillemets(echo_value(name)) + " se confunde con " +
-                     in_guillemets(echo_value(existing)) +
+                 in_quotes(echo_value(name)) + " se confunde con " +
+                     in_quotes(echo_value(existing)) +
                      ", que ya está en el catálogo: use ese nombre u otro que se distinga."};
 }
 
@@ -142,18 +143,18 @@ result<publish_outcome> catalogue_service::publish(std::string_view card_name,
   store::catalogue_repository catalogue(db_);
   auto product = catalogue.by_name(*name);
   if (!product) {
-    return failure{errc::not_found, "No hay registros de " + in_guillemets(*name) +
+    return failure{errc::not_found, "No hay registros de " + in_quotes(*name) +
                                         ": la tienda no tiene unidades que publicar."};
   }
   if (product->held == 0) {
-    return failure{errc::invalid_state, "No hay unidades retenidas de " +
-                                            in_guillemets(product->name) + " para publicar."};
+    return failure{errc::invalid_state,
+                   "No hay unidades retenidas de " + in_quotes(product->name) + " para publicar."};
   }
   publish_outcome out;
   if (!product->listed) {
     if (!price) {
       return failure{errc::missing_field,
-                     in_guillemets(product->name) + " no está en el catálogo: indique un precio."};
+                     in_quotes(product->name) + " no está en el catálogo: indique un precio."};
     }
     catalogue.list_at_price(product->id, *price);
     out.newly_listed = true;
@@ -161,8 +162,8 @@ result<publish_outcome> catalogue_service::publish(std::string_view card_name,
     out.price_ignored = price.has_value() && *price != product->price;
   }
   if (!catalogue.publish_one_held(product->id)) {
-    return failure{errc::invalid_state, "No hay unidades retenidas de " +
-                                            in_guillemets(product->name) + " para publicar."};
+    return failure{errc::invalid_state,
+                   "No hay unidades retenidas de " + in_quotes(product->name) + " para publicar."};
   }
   out.product = *catalogue.by_id(product->id);
   tx.commit();

@@ -98,6 +98,12 @@ result<void> orders_service::request_return(std::int64_t customer_id, std::int64
     return failure{errc::invalid_state, operation_label(operation_id) +
                                             " es una venta a la tienda: no se puede devolver."};
   }
+  if (op->created_at < now - history_window_s) {
+    return failure{errc::invalid_state,
+                   operation_label(operation_id) +
+                       " tiene más de 12 meses: solo se devuelven compras de los últimos 12 "
+                       "meses."};
+  }
   if (op->state == "returned" || !operations.change_state(operation_id, op->state, "returned")) {
     return failure{errc::invalid_state,
                    operation_label(operation_id) + " ya tiene la devolución tramitada."};
@@ -172,8 +178,11 @@ std::vector<store::operation_record> orders_service::pending_confirmations(
   return store::operations_repository(db_).pending_confirmations(customer_id);
 }
 
-std::vector<store::operation_record> orders_service::returnable(std::int64_t customer_id) {
-  return store::operations_repository(db_).returnable(customer_id);
+std::vector<store::operation_record> orders_service::returnable(std::int64_t customer_id,
+                                                                std::int64_t now) {
+  auto all = store::operations_repository(db_).returnable(customer_id);
+  std::erase_if(all, [&](const auto& op) { return op.created_at < now - history_window_s; });
+  return all;
 }
 
 list_page<store::operation_record> orders_service::page(operation_view view,
@@ -186,8 +195,9 @@ list_page<store::operation_record> orders_service::page(operation_view view,
     case operation_view::history:
       list.since = now - history_window_s;
       break;
-    case operation_view::returnable:
+    case operation_view::returnable:  // the history's window: one rule for both menus
       list.which = store::operation_list::filter::returnable;
+      list.since = now - history_window_s;
       break;
     case operation_view::pending:
       list.which = store::operation_list::filter::pending;

@@ -12,7 +12,9 @@
 //   returned (request_return). A sale (the store bought a card) stays paid: it cannot be
 //   confirmed nor returned (invalid_state).
 // - The customer's history window is the last 365 days: created_at >= now - 365 * 86400
-//   (an operation exactly 365 days old is shown, one a second older is not).
+//   (an operation exactly 365 days old is shown, one a second older is not). Returns follow
+//   the same window (one rule for menus [2] and [4]): an older purchase is neither offered
+//   for return nor returned (invalid_state).
 #pragma once
 
 #include "common/protocol/errc.hpp"
@@ -69,7 +71,8 @@ class orders_service {
                                 std::int64_t now, std::string_view actor);
 
   // A purchase in any state but returned -> returned; every unit goes back to stock.
-  // not_found (not this customer's), invalid_state (a sale, or already returned).
+  // not_found (not this customer's), invalid_state (a sale, older than the history window, or
+  // already returned).
   result<void> request_return(std::int64_t customer_id, std::int64_t operation_id, std::int64_t now,
                               std::string_view actor);
 
@@ -84,8 +87,8 @@ class orders_service {
   result<operation_details> details(std::int64_t customer_id, std::int64_t operation_id);
   // Purchases in paid or shipped, newest first (menu [5]).
   std::vector<store::operation_record> pending_confirmations(std::int64_t customer_id);
-  // Purchases not yet returned, newest first (menu [4]).
-  std::vector<store::operation_record> returnable(std::int64_t customer_id);
+  // Purchases of the history window not yet returned, newest first (menu [4]).
+  std::vector<store::operation_record> returnable(std::int64_t customer_id, std::int64_t now);
 
   // Pages of the lists above (keyset, see store::operations_repository::page): the operations
   // after the operation `after` (nullopt: from the newest), at most limit + 1 of them.

@@ -74,7 +74,7 @@ result<paired> support_desk::connect(std::int64_t executive_id, std::int64_t now
     return failure{errc::invalid_state, "No hay clientes esperando."};
   const queue_entry next = queue_.front();
   queue_.pop_front();
-  chats_.emplace(executive_id, chat{next.customer_id, now, std::nullopt});
+  chats_.emplace(executive_id, chat{next.customer_id, now, next.joined_at, std::nullopt});
   chatting_.emplace(next.customer_id, executive_id);
   return paired{next.customer_id, executive_id, std::max<std::int64_t>(0, now - next.joined_at),
                 positions_from(0)};
@@ -108,10 +108,12 @@ customer_departure support_desk::customer_gone(std::int64_t customer_id) {
 }
 
 std::optional<requeued> support_desk::executive_gone(std::int64_t executive_id, std::int64_t now) {
-  if (!chats_.contains(executive_id))
+  auto it = chats_.find(executive_id);
+  if (it == chats_.end())
     return std::nullopt;
+  const std::int64_t queued_at = std::min(it->second.queued_at, now);
   chat_closed closed = close_chat(executive_id);
-  queue_.push_front({closed.customer_id, now});
+  queue_.push_front({closed.customer_id, queued_at});
   requeued out;
   out.customer_id = closed.customer_id;
   out.executive_id = executive_id;

@@ -119,7 +119,8 @@ class support_desk {
 
   // --- Departures (never fail; nothing to do is a valid answer) ------------------------------
   customer_departure customer_gone(std::int64_t customer_id);
-  // The executive's customer, if any, is put at the head of the queue (joined_at = now).
+  // The executive's customer, if any, is put back at the head of the queue with the time it
+  // first joined (its waiting time goes on, it does not restart).
   std::optional<requeued> executive_gone(std::int64_t executive_id, std::int64_t now);
 
   // --- Offers --------------------------------------------------------------------------------
@@ -141,6 +142,7 @@ class support_desk {
   struct chat {
     std::int64_t customer_id = 0;
     std::int64_t started_at = 0;
+    std::int64_t queued_at = 0;  // when the customer joined the queue (kept if requeued)
     std::optional<offer> open_offer;
   };
 

@@ -297,11 +297,11 @@ def new_executive_enrols_and_logs_in():
         check(t.wait() == 0, "tcs-exec exit:\n" + t.out.text)
         # The same code a second time: refused (RFC 6238 section 5.2), even right away.
         t = exec_login(server.port, "rosa.diaz@example.com", "clave-ejecutiva", code)
-        t.expect(r"Correo, contraseña o código incorrectos\. Intente nuevamente\.")
+        t.expect(r"Ese código 2FA ya se usó: espere el próximo código\.")
         t.kill()
         # A demo executive's code does not open the new account, nor the new secret a demo one.
         t = exec_login(server.port, "rosa.diaz@example.com", "clave-ejecutiva", totp())
-        t.expect(r"Correo, contraseña o código incorrectos\.")
+        t.expect(r"Código 2FA incorrecto\.|Ese código 2FA ya se usó")
         t.kill()
 
 

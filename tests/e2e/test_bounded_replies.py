@@ -166,17 +166,25 @@ def terminals_show_everything(server, counts):
     t.send("3")
     t.expect(r"Catálogo de productos:")
     start = t.mark
-    t.expect(r"\[%d\] " % counts["customer"], timeout=30)
-    text = t.out.text[start:]
+    # Products are listed under their own ids: count the rows up to the cart's question.
+    end = t.expect(r"¿Qué desea hacer\?", timeout=30)
+    text = t.out.text[start:end]
+    rows = len(re.findall(r"(?m)^\[\d+\] ", text))
+    check(rows == counts["customer"], "tcs-client listed %d of %d products"
+          % (rows, counts["customer"]))
     shown = [i for i in range(CARDS) if poisoned_name(i) in text]
     check(len(shown) == CARDS, "tcs-client showed %d of %d poisoned cards" % (len(shown), CARDS))
     t.expect(r"Ingrese un número:")
     t.send("0")
     t.expect(r"Ingrese un número:")
     t.send("2")
-    t.expect(r"Sus operaciones de los últimos 12 meses:")
-    t.expect(r"\n\[%d\] (?:compra|venta) \(" % counts["history"], timeout=30)
-    t.expect(r"¿Desea ver más detalles de alguno\? \(0 = No\)")
+    start = t.expect(r"Sus operaciones de los últimos 12 meses:")
+    # Operations are listed under their own numbers: count the entries up to the question.
+    end = t.expect(r"¿Desea ver más detalles de alguna\? Ingrese su número de operación "
+                   r"\(0 = No\)", timeout=30)
+    listed = len(re.findall(r"(?m)^\[\d+\] (?:compra|venta) \(", t.out.text[start:end]))
+    check(listed == counts["history"], "tcs-client listed %d of %d operations"
+          % (listed, counts["history"]))
     t.send("0")
     t.expect(r"Ingrese un número:")
     t.send("6")  # wait for an executive, for :operations

@@ -96,7 +96,7 @@ def buy_names():
         e.send(":buy Pikachu " + CYRILLIC_E + "x 100")
         e.expect(r"mezcla alfabetos")
         e.send(":buy rnew ex 100")
-        e.expect(r"se confunde con «Mew ex»")
+        e.expect(r'se confunde con "Mew ex"')
         e.send(":buy Mew" + RLO + "xe 100")
         e.expect(r"invisibles ni de formato \(U\+202E\)")
         e.send(":buy Mew\u2028ex 100")

@@ -25,11 +25,13 @@ TOUR_HEADING = "## 5-minute tour"
 MARKER = re.compile(r"^<!--\s*tour:\s*([\w.-]+)\s*-->$")
 FENCE = re.compile(r"^```(\w*)\s*$")
 # Parts of a shown line that differ from run to run (the server's timestamps, the terminals'
-# dates, queue waiting times): how they are found in the README, and what may stand there.
+# dates, queue waiting times, chat lines' times): how they are found in the README, and what
+# may stand there.
 VOLATILE = [
     (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
     (r"\d\d/\d\d/\d{4} \d\d:\d\d", r"\d\d/\d\d/\d{4} \d\d:\d\d"),
     (r"(?<=esperando )\d+(?= s)", r"\d+"),
+    (r"^\[\d\d:\d\d\](?= )", r"\[\d\d:\d\d\]"),  # the time of a chat line
 ]
 VOLATILE_FINDER = re.compile("|".join("(%s)" % found for found, _ in VOLATILE))
 

@@ -44,29 +44,25 @@ def add_to_cart(t, rows, name, quantity):
 def password_change_then_login():
     with Server() as server:
         t = customer(server.port, ANA)
-        # Mismatch and a short password are refused with a clear message.
+        # The current password is checked before a new one is asked for; the policy is said
+        # first; a mismatch or a short password asks for the new one again (issue 18, item 4).
         t.send("1")
         t.expect(r"Ingrese su contraseña actual\.")
+        t.send("no-es-la-clave")
+        t.expect(r"La contraseña actual no es correcta\.\nAsistente: Ingrese su contraseña actual\.")
+        check("Ingrese su nueva contraseña" not in t.out.text, "asked for a new one first")
         t.send(CUSTOMER_PASSWORD)
-        t.expect(r"Ingrese su nueva contraseña\.")
+        t.expect(r"La nueva contraseña debe tener al menos 8 caracteres y ser distinta de la "
+                 r"actual\.\nAsistente: Ingrese su nueva contraseña\.")
         t.send("nueva-clave-1")
         t.expect(r"Ingrese su nueva contraseña nuevamente\.")
         t.send("nueva-clave-2")
-        t.expect(r"Las contraseñas nuevas no coinciden\.")
-        t.expect(r"Su clave no fue cambiada\.")
-        t.expect(MENU_AGAIN)
-        t.send("1")
-        t.send(CUSTOMER_PASSWORD)
+        t.expect(r"Las contraseñas nuevas no coinciden\.\nAsistente: Ingrese su nueva contraseña\.")
         t.send("corta")
         t.send("corta")
         t.expect(r"La nueva contraseña debe tener al menos 8 caracteres\.")
-        t.expect(MENU_AGAIN)
-        # A wrong current password.
-        t.send("1")
-        t.send("no-es-la-clave")
-        t.send("nueva-clave-1")
-        t.send("nueva-clave-1")
-        t.expect(r"La contraseña actual no es correcta\.")
+        t.expect(r"Ingrese su nueva contraseña\.")
+        t.send("")  # an empty answer goes back to the menu
         t.expect(MENU_AGAIN)
         # The real change; the password is never echoed.
         t.send("1")
@@ -137,9 +133,13 @@ def buy_two_lines_then_return():
 
         # Return it: it is the newest returnable purchase.
         t.send("4")
-        t.expect(r"Compras que puede devolver:\n\[1\] compra \(.+\) - pagado - total \$40\.950")
-        t.expect(r"¿Cuál desea devolver\? \(0 = ninguna\)")
-        t.send("1")
+        # Lists number operations by their own number, "Operación #N" (issue 18, items 7, 8).
+        t.expect(r"Compras de los últimos 12 meses que puede devolver \(las mismas que muestra "
+                 r"su historial\):\n\[%s\] compra \(.+\) - pagado - total \$40\.950" % op)
+        t.expect(r"¿Cuál desea devolver\? Ingrese su número \(0 = ninguna\)")
+        t.send("1" if op != "1" else "2")
+        t.expect(r"Número inválido: ingrese uno de los números entre corchetes de la lista, o 0\.")
+        t.send(op)
         t.expect(r"\* Pikachu ex \[x2\]")
         t.expect(r"¿Confirma la devolución de esta compra\? \(s/n\)")
         t.send("s")
@@ -157,9 +157,10 @@ def buy_two_lines_then_return():
 
         # It is no longer offered for return, and the history shows it returned.
         t.send("2")
-        t.expect(r"\[1\] compra \(")
-        t.expect(r"¿Desea ver más detalles de alguno\? \(0 = No\)")
-        t.send("1")
+        t.expect(r"\[%s\] compra \(" % op)
+        t.expect(r"¿Desea ver más detalles de alguna\? Ingrese su número de operación \(0 = No\)")
+        t.send(op)
+        t.expect(r"\[%s\] compra \(" % op)
         t.expect(r"Estado: devolución tramitada")
         t.expect(r"- \d\d/\d\d/\d{4} \d\d:\d\d pagado \(Benjamín Soto\)")
         t.expect(r"- \d\d/\d\d/\d{4} \d\d:\d\d devolución tramitada \(Benjamín Soto\)")
@@ -176,14 +177,15 @@ def confirm_shipment_then_reception():
         t.send("4")
         t.send("s")
         t.expect(r"¡Compra realizada!")
+        op = re.findall(r"Operación #(\d+)", t.out.text)[-1]
         t.expect(MENU_AGAIN)
 
         t.send("5")
-        t.expect(r"Compras por confirmar:\n\[1\] compra \(.+\) - pagado - total \$17\.990 "
-                 r"\(confirmar envío\)")
-        t.expect(r"¿Cuál desea confirmar\? \(0 = ninguna\)")
-        t.send("1")
-        t.expect(r"¿Confirma el envío de la compra del .+\? \(s/n\)")
+        t.expect(r"Compras por confirmar:\n\[%s\] compra \(.+\) - pagado - total \$17\.990 "
+                 r"\(confirmar envío\)" % op)
+        t.expect(r"¿Cuál desea confirmar\? Ingrese su número \(0 = ninguna\)")
+        t.send(op)
+        t.expect(r"¿Confirma el envío de la compra #%s del .+\? \(s/n\)" % op)
         t.send("s")
         t.expect(r"Envío confirmado\. Estado: envío confirmado\.")
         server.out.wait_for(r"\[SERVIDOR\] Cliente Camila Fuentes confirmó el envío de la "
@@ -191,19 +193,19 @@ def confirm_shipment_then_reception():
         t.expect(MENU_AGAIN)
 
         t.send("5")
-        t.expect(r"\[1\] compra \(.+\) - envío confirmado - total \$17\.990 "
-                 r"\(confirmar recepción\)")
-        t.send("1")
-        t.expect(r"¿Confirma la recepción de la compra del .+\? \(s/n\)")
+        t.expect(r"\[%s\] compra \(.+\) - envío confirmado - total \$17\.990 "
+                 r"\(confirmar recepción\)" % op)
+        t.send(op)
+        t.expect(r"¿Confirma la recepción de la compra #%s del .+\? \(s/n\)" % op)
         t.send("s")
         t.expect(r"Recepción confirmada\. Estado: recibido\.")
         t.expect(MENU_AGAIN)
 
         # Nothing is left to confirm for this purchase; the history has the whole timeline.
         t.send("2")
-        t.expect(r"Sus operaciones de los últimos 12 meses:\n\[1\] compra \(")
-        t.send("1")
-        t.expect(r"\[1\] compra \(")
+        t.expect(r"Sus operaciones de los últimos 12 meses:\n\[%s\] compra \(" % op)
+        t.send(op)
+        t.expect(r"\[%s\] compra \(" % op)
         t.expect(r"\* Mew ex \[x1\] \$17\.990")
         t.expect(r"Total: \$17\.990")
         t.expect(r"Estado: recibido")
@@ -242,9 +244,27 @@ def race_for_the_last_units():
         check(now["Eevee holo"][1] == rows["Eevee holo"][1], "Eevee stock changed: %r" % now)
         server.out.wait_for(r"\[SERVIDOR\] Cliente Ana Rojas: solicitud rechazada "
                             r"\(compra, out_of_stock\)\.")
-        ana.send("3")
-        ana.expect(r"Carrito vaciado\.")
-        ana.send("0")
+        # The cart is adjusted instead of emptied (issue 18, item 5): adding more Charizard says
+        # the stock went down, [6] lowers the quantity, [7] removes a line, and the rest buys.
+        ana.send("1")
+        ana.send(str(rows["Charizard VMAX"][0]))
+        ana.expect(r"Queda 1 unidad de Charizard VMAX y su carrito tiene 3: cambie la cantidad "
+                   r"\[6\] o quítelo \[7\]\.")
+        ana.send("6")
+        ana.expect(r"\[1\] \* Charizard VMAX \[x3\].*\n\[2\] \* Eevee holo \[x1\]")
+        ana.expect(r"¿De qué producto cambia la cantidad\? \(0 = volver\)")
+        ana.send("1")
+        ana.expect(r"¿Cuántas unidades de Charizard VMAX\? \(1 a 1\)")
+        ana.send("1")
+        ana.expect(r"Ahora: Charizard VMAX \[x1\]\.")
+        ana.send("7")
+        ana.expect(r"¿Qué producto quita\? \(0 = volver\)")
+        ana.send("2")
+        ana.expect(r"Quitado del carrito: Eevee holo\.")
+        ana.send("4")
+        ana.expect(r"\* Charizard VMAX \[x1\] \$[\d.]+\nTotal")
+        ana.send("s")
+        ana.expect(r"¡Compra realizada!")
         ana.expect(MENU_AGAIN)
         diego.expect(MENU_AGAIN)
         for t in (ana, diego):
@@ -261,22 +281,23 @@ def invalid_input_gets_the_question_again():
             t.expect(r"Opción inválida\. Ingrese un número del 1 al 7:")
         # The history's question.
         t.send("2")
-        t.expect(r"¿Desea ver más detalles de alguno\? \(0 = No\)")
-        for bad in ("abc", "99", "", "-1", "1.5"):
+        t.expect(r"¿Desea ver más detalles de alguna\? Ingrese su número de operación \(0 = No\)")
+        for bad in ("abc", "9999", "", "-1", "1.5"):
             t.send(bad)
-            t.expect(r"Opción inválida: ingrese un número del 0 al 3\.\n"
-                     r"Asistente: ¿Desea ver más detalles de alguno\? \(0 = No\)")
+            t.expect(r"Número inválido: ingrese uno de los números entre corchetes de la lista, o 0\.\n"
+                     r"Asistente: ¿Desea ver más detalles de alguna\? Ingrese su número de "
+                     r"operación \(0 = No\)")
         t.send("0")
         t.expect(MENU_AGAIN)
         # The cart menu, the product number, the quantity and the yes/no question.
         rows = open_catalogue(t)
-        for bad in ("x", "6", ""):
+        for bad in ("x", "8", ""):
             t.send(bad)
-            t.expect(r"Opción inválida: ingrese un número del 0 al 5\.\nAsistente: Ingrese un número:")
+            t.expect(r"Opción inválida: ingrese un número del 0 al 7\.\nAsistente: Ingrese un número:")
         t.send("1")
         t.expect(r"Ingrese el número del producto \(0 = volver\):")
         t.send("21")
-        t.expect(r"Opción inválida: ingrese un número del 0 al 20\.")
+        t.expect(r"Número inválido: ingrese uno de los números entre corchetes de la lista")
         t.send(str(rows["Charizard VMAX"][0]))
         t.expect(r"¿Cuántas unidades de Charizard VMAX\? \(1 a 3\)")
         for bad in ("0", "4", "dos", ""):
@@ -297,15 +318,15 @@ def invalid_input_gets_the_question_again():
         t.expect(MENU_AGAIN)
         # Return and confirm lists.
         t.send("4")
-        t.expect(r"¿Cuál desea devolver\? \(0 = ninguna\)")
+        t.expect(r"¿Cuál desea devolver\? Ingrese su número \(0 = ninguna\)")
         t.send("z")
-        t.expect(r"Opción inválida: ingrese un número del 0 al \d+\.")
+        t.expect(r"Número inválido")
         t.send("0")
         t.expect(MENU_AGAIN)
         t.send("5")
-        t.expect(r"¿Cuál desea confirmar\? \(0 = ninguna\)")
-        t.send("9")
-        t.expect(r"Opción inválida: ingrese un número del 0 al 2\.")
+        t.expect(r"¿Cuál desea confirmar\? Ingrese su número \(0 = ninguna\)")
+        t.send("9999")
+        t.expect(r"Número inválido")
         t.send("0")
         t.expect(MENU_AGAIN)
         # Nothing was bought by all this.

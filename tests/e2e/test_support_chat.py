@@ -34,8 +34,7 @@ def full_conversation():
         val.send(":status ahora")
         val.expect(r"Asistente: Uso: :status")
         val.send(":volar")
-        val.expect(r"Asistente: Comando desconocido: :volar\. Estos son los comandos:")
-        val.expect(r":disconnect")
+        val.expect(r"Asistente: Comando desconocido: :volar\. \(:help lista los comandos")
         val.send(":connect")
         val.expect(r"Asistente: No hay clientes esperando\.")
 
@@ -81,30 +80,33 @@ def full_conversation():
         val.expect(r"- \d\d/\d\d/\d{4} \d\d:\d\d derivación a ejecutivo")
         val.expect(r"- \d\d/\d\d/\d{4} \d\d:\d\d solicitud de ejecutivo")
         val.send(":details")
-        val.expect(r"ana\.rojas@example\.com Ana Rojas: ")
+        val.expect(r"ana\.rojas@example\.com Ana Rojas \(en conversación\): ")
 
         # :buy -> the customer answers (a wrong answer asks again) -> a sale.
         val.send(":buy Caterpie 8")
         val.expect(r"Asistente: Oferta #\d+ enviada: comprar \"Caterpie\" por \$8\.")
         ana.expect(r"Asistente: Valentina ofrece comprarle \"Caterpie\" por \$8\. "
-                   r"¿Acepta\? \(s/n\)")
+                   r"¿Acepta\? Escriba :si o :no \(mientras tanto puede seguir conversando\)\.")
         val.send(":buy Caterpie 9")  # one open offer per chat
         val.expect(r"Asistente: Ya hay una oferta esperando la respuesta del cliente")
-        ana.send("quizás")
-        ana.expect(r"Asistente: Responda s o n\.")
-        ana.send("sí")
+        # The chat goes on while the offer waits (issue 18, item 6).
+        ana.send("déjame pensarlo")
+        val.expect(r"Ana: déjame pensarlo")
+        val.send("claro")
+        ana.expect(r"Valentina: claro")
+        ana.send(":sí")
         op = expect_match(ana, r"Asistente: Vendió \"Caterpie\" por \$8 \(operación #(\d+)\)")
         val.expect(r"Asistente: Ana aceptó vender \"Caterpie\" por \$8 \(operación #%s\)\."
                    % op.group(1))
 
         # :publish: Caterpie is unknown to the catalogue, so it needs a price.
         val.send(":publish Caterpie")
-        val.expect(r"Asistente: «Caterpie» no está en el catálogo: indique un precio\.")
+        val.expect(r'Asistente: "Caterpie" no está en el catálogo: indique un precio\.')
         val.send(":publish Caterpie 9")
         val.expect(r"Asistente: \"Caterpie\" publicado en el catálogo a \$9 "
                    r"\(stock 1, retenidas 0\)\.")
         val.send(":publish Caterpie 9")  # no more held units
-        val.expect(r"Asistente: No hay unidades retenidas de «Caterpie»")
+        val.expect(r'Asistente: No hay unidades retenidas de "Caterpie"')
 
         val.send("estaríamos listos")
         ana.expect(r"Valentina: estaríamos listos")
@@ -119,9 +121,11 @@ def full_conversation():
 
         # The sale is in the customer's history; the card is in the catalogue.
         ana.send("2")
-        ana.expect(r"\[1\] venta")
-        ana.expect(r"¿Desea ver más detalles de alguno\? \(0 = No\)")
-        ana.send("1")
+        ana.expect(r"\[(\d+)\] venta")
+        history = ana.out.text[ana.out.text.rindex("Sus operaciones de los últimos 12 meses"):]
+        sale = re.findall(r"\[(\d+)\] venta", history)[0]  # the newest sale: Caterpie
+        ana.expect(r"¿Desea ver más detalles de alguna\? Ingrese su número de operación")
+        ana.send(sale)
         ana.expect(r"Caterpie")
         ana.expect(r"¿Desea realizar otra operación\?")
         val.send(":catalogue")
@@ -260,7 +264,7 @@ def executive_killed_with_open_offer():
         ben.expect(r"posición 1\.")
         val.send(":buy Caterpie 8")
         val.expect(r"Oferta #\d+ enviada")
-        ana.expect(r"Valentina ofrece comprarle \"Caterpie\" por \$8\. ¿Acepta\? \(s/n\)")
+        ana.expect(r"Valentina ofrece comprarle \"Caterpie\" por \$8\. ¿Acepta\? Escriba :si o :no")
         tomas = executive(server.port, TOMAS)
         val.kill()
         ana.expect(r"Asistente: La oferta por \"Caterpie\" fue cancelada\.")
@@ -273,7 +277,9 @@ def executive_killed_with_open_offer():
         tomas.expect(r"Asistente: Conectado con Ana Rojas")
         ana.expect(r"Asistente: Lo atiende Tomás Herrera\.")
         ben.expect(r"Asistente: Su posición en la cola: 1\.")
-        # The cancelled offer is gone: "s" is just a chat line now, and nothing was sold.
+        # The cancelled offer is gone: ":si" answers nothing now, and nothing was sold.
+        ana.send(":si")
+        ana.expect(r"Asistente: No hay ninguna oferta pendiente\.")
         ana.send("s")
         tomas.expect(r"Ana: s")
         tomas.send(":catalogue")

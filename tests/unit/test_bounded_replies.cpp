@@ -318,7 +318,8 @@ TEST_CASE("a poisoned catalogue and a long history come in pages, every item onc
         operation_ids(env.db, ana_id, store::operation_list::filter::all,
                       env.now - services::history_window_s));
   CHECK(env.all_pages(ana, "returnable", "operations", 33) ==
-        operation_ids(env.db, ana_id, store::operation_list::filter::returnable));
+        operation_ids(env.db, ana_id, store::operation_list::filter::returnable,
+                      env.now - services::history_window_s));
   CHECK(env.all_pages(ana, "pending", "operations") ==
         operation_ids(env.db, ana_id, store::operation_list::filter::pending));
   CHECK(env.all_pages(ana, "history", "operations").size() > 800);

@@ -777,15 +777,19 @@ TEST_CASE("executive login with TOTP through dispatch", "[dispatch][session][log
     CHECK(p->who == role::guest);
   }
 
-  SECTION("a wrong code is bad_credentials, like a wrong password") {
+  SECTION(
+      "a wrong code after the right password is bad_totp; with a wrong password it is "
+      "bad_credentials") {
     auto p = env.connect();
     const std::string wrong_code = code == "000000" ? "000001" : "000000";
     auto bad_code =
         env.dispatch(p, executive_login(executive_email, executive_password, wrong_code));
-    CHECK(error_code(bad_code.reply) == "bad_credentials");
+    CHECK(error_code(bad_code.reply) == "bad_totp");
+    CHECK(error_message(bad_code.reply) == "Código 2FA incorrecto.");
     auto bad_password = env.dispatch(p, executive_login(executive_email, "otra", code));
     CHECK(error_code(bad_password.reply) == "bad_credentials");
-    CHECK(error_message(bad_code.reply) == error_message(bad_password.reply));
+    auto both_wrong = env.dispatch(p, executive_login(executive_email, "otra", wrong_code));
+    CHECK(error_code(both_wrong.reply) == "bad_credentials");
     CHECK(p->who == role::guest);
     // Neither failure spent the code.
     require_ok(env.dispatch(p, executive_login(executive_email, executive_password, code)).reply);
@@ -807,7 +811,8 @@ TEST_CASE("executive login with TOTP through dispatch", "[dispatch][session][log
 
     auto second = env.connect();
     out = env.dispatch(second, executive_login(executive_email, executive_password, code));
-    CHECK(error_code(out.reply) == "bad_credentials");
+    CHECK(error_code(out.reply) == "totp_used");
+    CHECK(error_message(out.reply) == "Ese código 2FA ya se usó: espere el próximo código.");
     CHECK(second->who == role::guest);
 
     // The next step's code is fresh and works.
@@ -829,7 +834,7 @@ TEST_CASE("executive login with TOTP through dispatch", "[dispatch][session][log
     // The current step's code is valid and was never used, but its step is older: refused.
     auto second = env.connect();
     auto out = env.dispatch(second, executive_login(executive_email, executive_password, code));
-    CHECK(error_code(out.reply) == "bad_credentials");
+    CHECK(error_code(out.reply) == "totp_used");
     // Once the clock is two steps on, a fresh code works again.
     now += 2 * security::totp_step_seconds;
     const std::string later = security::totp_code(totp_secret, now);

@@ -39,7 +39,8 @@ TEST_CASE(":help lists every command of the table, in order", "[exec][commands]"
         std::string::npos);
   CHECK(help.find("\n  :status                    clientes conectados y cola de espera\n") !=
         std::string::npos);
-  CHECK(help.ends_with("Una línea sin ':' se le envía al cliente atendido."));
+  CHECK(help.find("Una línea sin ':' se le envía al cliente atendido; para enviar una que "
+                  "empieza con ':', escriba '::'") != std::string::npos);
 }
 
 TEST_CASE("every command of the table has what it needs", "[exec][commands]") {
@@ -62,12 +63,23 @@ TEST_CASE("every command of the table has what it needs", "[exec][commands]") {
   CHECK(find_command("status") == nullptr);
 }
 
-TEST_CASE("an unknown command is answered with the help", "[exec][commands]") {
+TEST_CASE("an unknown command gets one line, with a suggestion when one is close",
+          "[exec][commands]") {
   const plan p = plan_command(":volar alto");
   CHECK(p.what == plan::kind::print);
   CHECK(p.cmd == nullptr);
   CHECK(p.text ==
-        "Asistente: Comando desconocido: :volar. Estos son los comandos:\n" + help_text());
+        "Asistente: Comando desconocido: :volar. (:help lista los comandos; '::' al "
+        "comienzo envía una línea que empieza con ':'.)");
+  CHECK(plan_command(":bye Caterpie 8").text.find("¿Quiso decir :buy?") != std::string::npos);
+  CHECK(plan_command(":) de nada").text.find("¿Quiso decir") == std::string::npos);
+  CHECK(plan_command(":) de nada").text.find('\n') == std::string::npos);
+  CHECK(closest_command(":disc")->name == ":disconnect");
+  CHECK(closest_command(":stats")->name == ":status");
+  CHECK(closest_command(":conect")->name == ":connect");
+  CHECK(closest_command(":)") == nullptr);
+  CHECK(closest_command(":xyzzy") == nullptr);
+  CHECK(closest_command("buy") == nullptr);
 }
 
 TEST_CASE("wrong usage shows the command's usage", "[exec][commands]") {
@@ -179,13 +191,22 @@ TEST_CASE("the executive's catalogue table", "[exec][table]") {
   CHECK(render_catalogue(object(R"({"products": []})")) == "Asistente: El catálogo está vacío.");
 }
 
+TEST_CASE("the executive's details view says where each customer is now", "[exec][views]") {
+  const std::string text = render_details(object(R"({"customers": [
+      {"email": "a@x", "name": "Ana", "state": "queue", "position": 2,
+       "last_action": {"action": "queue_join", "detail": "Posición 3", "outcome": "ok"}},
+      {"email": "b@x", "name": "Bea", "state": "menu", "last_action": null}]})"));
+  CHECK(text.find("a@x Ana (en la cola, posición 2): ") != std::string::npos);
+  CHECK(text.find("b@x Bea (en el menú): sin acciones registradas") != std::string::npos);
+}
+
 TEST_CASE("the executive's activity view", "[exec][views]") {
   CHECK(render_activity(object(R"({"entries": []})"), "Ana Rojas") ==
         "Asistente: Actividad de Ana Rojas:\nSin actividad registrada.");
   const std::string text = render_activity(object(R"({"customer": {"name": "Bea"}, "entries": [
                  {"action": "x_custom", "outcome": "out_of_stock"}, {"action": "y"}]})"),
                                            "Ana Rojas");
-  CHECK(text == "Asistente: Actividad de Bea:\n- x_custom [falló: out_of_stock]\n- y");
+  CHECK(text == "Asistente: Actividad de Bea:\n- x_custom [falló: sin stock suficiente]\n- y");
   CHECK(waited(59) == "59 s");
   CHECK(waited(3 * 3600 + 120) == "3 h 2 min");
 }

@@ -207,7 +207,7 @@ TEST_CASE("return: restores exactly the units bought, once", "[orders]") {
   CHECK(twice.error().code == errc::invalid_state);
   CHECK(shop.stock(shop.pikachu) == 2);
   CHECK(shop.stock(shop.sobre) == 10);
-  CHECK(shop.orders.returnable(shop.ana).empty());
+  CHECK(shop.orders.returnable(shop.ana, 1300).empty());
 }
 
 TEST_CASE("return and confirm: someone else's or a missing operation is not_found", "[orders]") {
@@ -248,7 +248,7 @@ TEST_CASE("confirm: paid -> shipped -> received, nothing after", "[orders]") {
   CHECK(d->timeline[2].at == 1200);
 
   // A received purchase can still be returned; a returned one cannot be confirmed.
-  CHECK(shop.orders.returnable(shop.ana).size() == 1);
+  CHECK(shop.orders.returnable(shop.ana, 1400).size() == 1);
   REQUIRE(shop.orders.request_return(shop.ana, *id, 1400, "Ana Rojas"));
   CHECK(shop.orders.confirm(shop.ana, *id, 1500, "Ana Rojas").error().code == errc::invalid_state);
 }
@@ -274,7 +274,7 @@ TEST_CASE("sales cannot be returned nor confirmed", "[orders]") {
   REQUIRE(d);
   CHECK(d->operation.state == "paid");
   CHECK(d->executive_name == "Valentina Reyes");
-  for (const auto& op : orders.returnable(ana)) {
+  for (const auto& op : orders.returnable(ana, demo_now)) {
     CHECK(op.kind == "purchase");
   }
 }
@@ -298,6 +298,21 @@ TEST_CASE("history: the last 365 days, boundary included, newest first", "[order
   auto all = shop.orders.all_operations(shop.ana);
   REQUIRE(all.size() == 4);
   CHECK(all[3].operation.id == older);
+
+  // Returns follow the same window (issue 18, item 8): the older purchase is neither offered
+  // nor returned; the one exactly 365 days old is both.
+  auto returnable = shop.orders.returnable(shop.ana, now);
+  REQUIRE(returnable.size() == 3);
+  CHECK(returnable[2].id == edge);
+  const auto page =
+      shop.orders.page(services::operation_view::returnable, shop.ana, now, std::nullopt, 10);
+  CHECK(page.items.size() == 3);
+  CHECK(page.total == 3);
+  auto refused = shop.orders.request_return(shop.ana, older, now, "Ana Rojas");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == errc::invalid_state);
+  CHECK(refused.error().message.find("más de 12 meses") != std::string::npos);
+  CHECK(shop.orders.request_return(shop.ana, edge, now, "Ana Rojas"));
 }
 
 TEST_CASE("history and all_operations on the demo data", "[orders][demo]") {
@@ -346,7 +361,7 @@ TEST_CASE("property: random purchases and returns conserve stock", "[orders][pro
     ++now;
     const auto customer = customers[pick(customers.size())];
     if (pick(3) == 0) {
-      auto candidates = orders.returnable(customer);
+      auto candidates = orders.returnable(customer, now);
       if (candidates.empty()) {
         continue;
       }

@@ -121,11 +121,11 @@ TEST_CASE("self-service commands are in the server's table with the right access
           "[self_service]") {
   const dispatcher d(all_commands());
   std::map<std::string_view, tcs::access> expected = {
-      {"password.change", tcs::access::customer}, {"history", tcs::access::customer},
-      {"history.detail", tcs::access::customer},  {"catalogue", tcs::access::authenticated},
-      {"purchase", tcs::access::customer},        {"return", tcs::access::customer},
-      {"returnable", tcs::access::customer},      {"confirm", tcs::access::customer},
-      {"pending", tcs::access::customer},
+      {"password.change", tcs::access::customer}, {"password.check", tcs::access::customer},
+      {"history", tcs::access::customer},         {"history.detail", tcs::access::customer},
+      {"catalogue", tcs::access::authenticated},  {"purchase", tcs::access::customer},
+      {"return", tcs::access::customer},          {"returnable", tcs::access::customer},
+      {"confirm", tcs::access::customer},         {"pending", tcs::access::customer},
   };
   for (const auto& c : d.commands()) {
     if (auto it = expected.find(c.type); it != expected.end()) {
@@ -247,6 +247,30 @@ TEST_CASE("password.change refusals leave the hash as it was", "[self_service][p
     }
   }
   CHECK(refused == 5);  // the two field errors are refused before any handler runs
+}
+
+TEST_CASE("password.check verifies the current password alone and says the minimum length",
+          "[self_service][password]") {
+  server_config config;
+  config.min_password_length = 9;
+  self_service_env env(config);
+  auto p = env.customer(ana);
+  auto check = req("password.check");
+  check["current"] = "cliente124";
+  const auto wrong = env.send(p, check);
+  CHECK(error_code(wrong) == "bad_credentials");
+  CHECK(error_message(wrong) == "La contraseña actual no es correcta.");
+  // A wrong guess is recorded like a refused change; a right one is not recorded at all.
+  CHECK(env.last_activity(ana).action == "password_change");
+  CHECK(env.last_activity(ana).outcome == "bad_credentials");
+  const auto before = env.services.activity().for_customer(env.customer_id(ana)).size();
+  check["current"] = "cliente123";
+  const auto right = env.send(p, check);
+  require_ok(right);
+  CHECK(right.at("min_length").as_int64() == 9);
+  CHECK(env.services.activity().for_customer(env.customer_id(ana)).size() == before);
+  CHECK(security::verify_password(
+      store::accounts_repository(env.db).find_customer(ana)->password_hash, "cliente123"));
 }
 
 TEST_CASE("password.change follows --min-password-length", "[self_service][password]") {

@@ -266,6 +266,35 @@ TEST_CASE("queue.leave updates the positions of those behind", "[support][comman
   CHECK(env.request(ben, "queue.join").at("position").as_int64() == 3);
 }
 
+TEST_CASE("executives' views stay current: queue.left, :details positions", "[support][commands]") {
+  demo_env env;
+  auto ana = env.customer(ana_email);
+  auto ben = env.customer(ben_email);
+  auto valentina = env.executive(valentina_email);
+  for (const auto& c : {ana, ben})
+    require_ok(env.request(c, "queue.join"));
+  // :details shows where each queued customer is now, not where it joined.
+  require_ok(env.request(ana, "queue.leave"));
+  auto details = env.request(valentina, "details");
+  require_ok(details);
+  for (const auto& c : details.at("customers").as_array()) {
+    if (c.at("email").as_string() == ben_email)
+      CHECK(c.at("position").as_int64() == 1);
+    else
+      CHECK_FALSE(c.as_object().contains("position"));
+  }
+  // A free executive is told when someone stops waiting (left, or disconnected).
+  auto left = valentina->last("queue.left");
+  CHECK(left.at("customer").at("email").as_string() == ana_email);
+  CHECK(left.at("reason").as_string() == "left");
+  CHECK(left.at("waiting").as_int64() == 1);
+  env.disconnect(ben);
+  auto gone = valentina->last("queue.left");
+  CHECK(gone.at("customer").at("email").as_string() == ben_email);
+  CHECK(gone.at("reason").as_string() == "disconnected");
+  CHECK(gone.at("waiting").as_int64() == 0);
+}
+
 TEST_CASE("refused requests change nothing", "[support][commands]") {
   demo_env env;
   auto ana = env.customer(ana_email);

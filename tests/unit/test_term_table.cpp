@@ -1,5 +1,6 @@
 // Unit tests of the terminals' one table renderer (common/term/table) and of the lists built on
 // it: the customer's catalogue and cart (client/render, client/cart), numbered lists.
+#include "common/term/chat_text.hpp"
 #include "common/term/table.hpp"
 
 // The customer's renderers and cart are not in a library: compile them here.
@@ -72,10 +73,11 @@ TEST_CASE("the customer's catalogue table", "[term][table][client]") {
     list.push_back(p.as_object());
   const auto lines = client::catalogue_table(list);
   REQUIRE(lines.size() == 4);
-  CHECK(lines[0] == "N°   Producto     Tipo    Precio    Stock");
-  CHECK(lines[1] == "[1]  Pikachu ex   carta  $12.990        2");
-  CHECK(lines[2] == "[2]  Sobre Ñandú  sobre   $4.990  agotado");
-  CHECK(lines[3] == "[3]                           $0  agotado");
+  // Each product under its own number, as the executive's :catalogue shows it (issue 18, 7).
+  CHECK(lines[0] == "N°    Producto     Tipo    Precio    Stock");
+  CHECK(lines[1] == "[3]   Pikachu ex   carta  $12.990        2");
+  CHECK(lines[2] == "[9]   Sobre Ñandú  sobre   $4.990  agotado");
+  CHECK(lines[3] == "[11]                           $0  agotado");
 }
 
 TEST_CASE("the customer's cart", "[client][cart]") {
@@ -96,6 +98,39 @@ TEST_CASE("the customer's cart", "[client][cart]") {
   CHECK(req.at("type").as_string() == "purchase");
   CHECK(req.at("lines").as_array().size() == 2);
   CHECK(req.at("lines").as_array()[0].as_object().at("quantity").as_int64() == 2);
+  c.set_quantity(0, 5);
+  CHECK(c.quantity_of(3) == 5);
+  c.set_quantity(7, 1);  // no such line: nothing changes
+  c.remove(0);
+  REQUIRE(c.items().size() == 1);
+  CHECK(c.items()[0].name == "Sobre");
+  c.remove(3);
+  CHECK(c.items().size() == 1);
   c.clear();
   CHECK(c.empty());
+}
+
+TEST_CASE("a long chat paste is cut into lines the server takes, losing nothing", "[term][chat]") {
+  using tcs::term::split_chat_text;
+  CHECK(split_chat_text("").empty());
+  CHECK(split_chat_text("hola") == std::vector<std::string>{"hola"});
+  CHECK(split_chat_text("uno dos tres", 8) == std::vector<std::string>{"uno dos ", "tres"});
+  CHECK(split_chat_text("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
+  std::string paste;
+  for (int i = 0; i < 900; ++i)
+    paste += "ñandú " + std::to_string(i) + " ";  // 9,000+ bytes with two-byte characters
+  const auto pieces = split_chat_text(paste);
+  REQUIRE(pieces.size() >= 5);
+  std::string joined;
+  for (const auto& p : pieces) {
+    CHECK(p.size() <= tcs::term::max_chat_line_bytes);
+    CHECK((static_cast<unsigned char>(p.front()) & 0xC0U) != 0x80U);  // starts a character
+    joined += p;
+  }
+  CHECK(joined == paste);
+  std::string wide;
+  for (int i = 0; i < 1500; ++i)
+    wide += "é";  // 3,000 bytes, no spaces: cut between characters
+  for (const auto& p : split_chat_text(wide))
+    CHECK((static_cast<unsigned char>(p.back()) & 0xC0U) == 0x80U);  // ends a character
 }

@@ -66,12 +66,11 @@ TEST_CASE("verify_totp refuses a replayed code and accepts the next step's", "[s
   const std::int64_t s = *first;
 
   // Same code again, at the same moment or a little later within the window.
-  CHECK(error_of(verify_totp(rfc_secret, code, now, s)) == errc::bad_credentials);
-  CHECK(error_of(verify_totp(rfc_secret, code, now + totp_step_seconds, s)) ==
-        errc::bad_credentials);
+  CHECK(error_of(verify_totp(rfc_secret, code, now, s)) == errc::totp_used);
+  CHECK(error_of(verify_totp(rfc_secret, code, now + totp_step_seconds, s)) == errc::totp_used);
   // An older code still inside the window is refused too.
   const std::string previous = totp_code(rfc_secret, now - totp_step_seconds);
-  CHECK(error_of(verify_totp(rfc_secret, previous, now, s)) == errc::bad_credentials);
+  CHECK(error_of(verify_totp(rfc_secret, previous, now, s)) == errc::totp_used);
 
   // The next step's code is accepted, even presented early (clock drift).
   const std::string next = totp_code(rfc_secret, now + totp_step_seconds);
