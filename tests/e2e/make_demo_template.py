@@ -10,7 +10,7 @@ import sqlite3
 import sys
 import tempfile
 
-from tcs_e2e import Server, check
+from tcs_e2e import RawClient, Server, check
 
 if __name__ == "__main__":
     check(len(sys.argv) == 2, "usage: make_demo_template.py OUTPUT")
@@ -20,6 +20,11 @@ if __name__ == "__main__":
     with Server() as server:
         check(server.out.wait_for(r"Datos de demostración cargados", timeout=60) >= 0,
               "the server did not load the demo data")
+        # A reply means the loop runs, so SIGTERM finds its handler installed ("Escuchando"
+        # is printed before it is).
+        guest = RawClient(server.port)
+        guest.hello()
+        guest.close()
         check(server.stop() == 0, "the server did not exit cleanly")
         # A consistent single-file copy, whatever is still in the write-ahead log.
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(output)))
