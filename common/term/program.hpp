@@ -22,11 +22,17 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
   namespace po = boost::program_options;
   std::string host = "127.0.0.1";
   std::uint16_t port = default_port;
+  bool tls = false;
+  std::string ca_file;
   po::options_description options(std::string(program) + ": " + std::string(description) +
                                   "\n\nOptions");
   options.add_options()("help,h", "show this help")("host", po::value(&host)->default_value(host),
                                                     "server address")(
-      "port", po::value(&port)->default_value(port), "server port");
+      "port", po::value(&port)->default_value(port), "server port")(
+      "tls", po::bool_switch(&tls),
+      "connect with TLS, verifying the server's certificate and name")(
+      "ca", po::value(&ca_file),
+      "with --tls: trust this CA certificate (PEM) instead of the system's");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -44,6 +50,8 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
   int exit_code = 1;
   terminal term(ctx.get_executor());
   auto conn = std::make_shared<client_connection>(ctx.get_executor());
+  if (tls || !ca_file.empty())
+    conn->use_tls(ca_file);
   App app(term, conn);
   auto report = [&](std::exception_ptr e) {
     try {
