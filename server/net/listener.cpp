@@ -109,6 +109,10 @@ bool over_connection_limit(const connection_env& env) {
 }
 
 void start_session(std::unique_ptr<message_transport> transport, const connection_env& env) {
+  if (env.state.shutting_down()) {
+    transport->close();  // a handshake that completed as the server began to stop
+    return;
+  }
   auto s = std::make_shared<session>(std::move(transport), env.state, env.commands, env.budget);
   s->id = next_peer_id();
   s->start();

@@ -43,7 +43,8 @@ bool over_connection_limit(const connection_env& env);
 // Writes one `busy` error (a length-prefixed frame) to a plain TCP connection and closes it.
 void refuse(boost::asio::ip::tcp::socket& socket);
 
-// Starts a session over `transport` (a new peer id, the registry, the reader, the watchdog).
+// Starts a session over `transport` (a new peer id, the registry, the reader, the watchdog),
+// or closes it when the server is stopping.
 void start_session(std::unique_ptr<message_transport> transport, const connection_env& env);
 
 // Returns the input memory given back, and reports evictions, once per burst: installed on
