@@ -1,43 +1,46 @@
-// The TCP port under TLS: the same 4-byte length-prefixed frames as tcp_transport, inside an
-// ssl::stream (OpenSSL through Boost.Asio SSL).
+// The TCP port under TLS: the same 4-byte length-prefixed frames as tcp_transport, encrypted
+// by OpenSSL working on the socket itself (SSL_set_fd), non-blocking, with Asio only telling
+// when the socket is ready: as over plain TCP, an idle connection holds no read buffer (and,
+// with SSL_MODE_RELEASE_BUFFERS, OpenSSL none either), a pending read costs one reactor wait,
+// and a write goes out at once unless the socket is full. asio::ssl::stream is not used here:
+// it keeps four 17 KiB buffers per connection (its own two and a BIO pair), 70 KB per idle
+// session (docs/performance.md).
 //
 // The handshake runs before the session exists (start_tls_handshake()), bounded by the login
 // timeout: a peer that never completes it, or speaks plaintext to the TLS port, is closed
 // without costing a session, and a stopping server closes it at once (pending_set.hpp).
-//
-// Reads go into the same 256-byte inbox as tcp_transport; what OpenSSL has already decrypted
-// beyond it is taken at once into the loop's shared buffer. Writes are asynchronous (an SSL
-// write may need to read, so it cannot be done as one immediate sendmsg): up to
-// max_frames_per_write frames go out in one async_write, the transport holding shared owners
-// of them (outbox::shared_at()), and the outbox is told what was written on the next write().
-// Used on the loop thread only.
+// Reads take what the socket has into the loop's shared buffer, decrypted. Writes are one
+// SSL_write per frame (partial writes allowed), straight away; a full socket waits for
+// writability. Used on the loop thread only.
 #pragma once
 
 #include "server/net/message_transport.hpp"
 #include "server/net/pending_set.hpp"
-#include "server/net/tcp_transport.hpp"
 #include "server/net/tls_context.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 
-#include <array>
+#include <openssl/ssl.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <vector>
 
 namespace tcs::net {
 
+struct ssl_deleter {
+  void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
+};
+using ssl_ptr = std::unique_ptr<SSL, ssl_deleter>;
+
 class tls_transport final : public message_transport {
  public:
-  using stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+  // `ssl` has completed its handshake on `socket` (non-blocking); `context` is the one it
+  // was made with.
+  tls_transport(boost::asio::ip::tcp::socket socket, ssl_ptr ssl, tls_context_ptr context)
+      : socket_(std::move(socket)), ssl_(std::move(ssl)), context_(std::move(context)) {}
 
-  // `stream` has completed its handshake; `context` is the one it was made with.
-  tls_transport(stream s, tls_context_ptr context)
-      : stream_(std::move(s)), context_(std::move(context)) {}
-
-  boost::asio::any_io_executor get_executor() override { return stream_.get_executor(); }
+  boost::asio::any_io_executor get_executor() override { return socket_.get_executor(); }
   void start(transport_events& events) override { events_ = &events; }
   std::string remote_address() const override;
 
@@ -52,17 +55,14 @@ class tls_transport final : public message_transport {
   void close() override;
 
  private:
-  void on_read(const boost::system::error_code& ec, std::size_t n);
+  void on_ready(const boost::system::error_code& ec);
+  void wait(boost::asio::socket_base::wait_type type);
 
-  stream stream_;
+  boost::asio::ip::tcp::socket socket_;
+  ssl_ptr ssl_;
   tls_context_ptr context_;
   transport_events* events_ = nullptr;
   frame_decoder decoder_;
-  std::array<char, session_inbox_bytes> inbox_;
-  std::vector<outbox::frame> writing_;  // the frames of the write in flight
-  std::vector<boost::asio::const_buffer> buffers_;
-  std::size_t written_ = 0;  // bytes a completed write took, not yet taken off the outbox
-  bool closed_ = false;
 };
 
 // The server side of a TLS handshake on a freshly accepted socket, at most `timeout` long and

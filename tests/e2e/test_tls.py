@@ -143,6 +143,41 @@ def old_protocols_refused():
         check(server.proc.poll() is None, "server died")
 
 
+def pipelined_and_large_over_tls():
+    """Thousands of pipelined requests, 400 KB of replies to a slow reader, and a frame of the
+    maximum size, through one TLS connection: every reply arrives whole and in order."""
+    with Server(extra_args=CERTS.server_args() + ["--max-outbound-bytes", str(8 << 20)]) \
+            as server:
+        ctx = ssl.create_default_context(cafile=CERTS.ca)
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+        raw = RawClient.__new__(RawClient)
+        raw.sock, raw.buffer, raw.next_id = ctx.wrap_socket(sock, server_hostname="localhost"), \
+            b"", 1
+        raw.hello()
+        check(raw.login_customer()["ok"], "login over TLS")
+        first = raw.next_id
+        count = 2000
+        raw.send_bytes(b"".join(frame({"type": "ping" if i % 10 else "catalogue",
+                                       "id": first + i}) for i in range(count)))
+        raw.next_id = first + count
+        time.sleep(1)  # let the replies pile up against the small receive buffer
+        ids = []
+        while len(ids) < count:
+            message = raw.recv()
+            check(message is not None, "connection lost after %d replies" % len(ids))
+            if "ok" in message:
+                check(message["ok"], "reply: %r" % message)
+                ids.append(message["id"])
+        check(ids == list(range(first, first + count)), "replies out of order or missing")
+        raw.send_frame(b"x" * 65536)
+        message = raw.recv()
+        check(message and message["error"]["code"] == "invalid_json", "64 KiB frame: %r"
+              % message)
+        check(raw.request("ping")["ok"], "the connection still works")
+        raw.close()
+
+
 def start_refused(args):
     proc = subprocess.run([SERVER, "--port", str(free_port()), "--web-port", "0",
                            "--db", os.path.join(CERTS.dir, "x.db")] + args,
@@ -176,4 +211,5 @@ if __name__ == "__main__":
     run(plaintext_on_tls_port)
     run(reload_on_sighup)
     run(old_protocols_refused)
+    run(pipelined_and_large_over_tls)
     shutil.rmtree(CERTS.dir, ignore_errors=True)
