@@ -73,12 +73,14 @@ int main(int argc, char** argv) {
   std::string scenario;
   std::size_t count = 0;
   int server_pid = 0;
+  std::string transport = "tcp";
   po::options_description named("Options");
   // clang-format off
   named.add_options()
       ("help,h", "show this help")
       ("host", po::value(&opt.host)->default_value(opt.host), "server address")
-      ("port", po::value(&opt.port)->default_value(opt.port), "server port")
+      ("port", po::value(&opt.port)->default_value(opt.port), "server port (the web port for ws and wss)")
+      ("transport", po::value(&transport)->default_value(transport), "tcs scenarios: tcp, tls, ws (WebSocket on the web port's /ws) or wss; the certificate is not verified")
       ("duration", po::value(&opt.duration_s)->default_value(opt.duration_s), "seconds measured (login-storm: per phase; sessions: idle time)")
       ("warmup", po::value(&opt.warmup_s)->default_value(opt.warmup_s), "seconds of load before measuring")
       ("server-pid", po::value(&server_pid), "the server's process id, for its CPU time and RSS")
@@ -116,6 +118,13 @@ int main(int argc, char** argv) {
       throw po::error("--concurrency must be at least 1");
     if (vm.count("server-pid"))
       opt.server_pid = server_pid;
+    static const std::map<std::string, tcs::bench::wire> wires = {{"tcp", tcs::bench::wire::tcp},
+                                                                  {"tls", tcs::bench::wire::tls},
+                                                                  {"ws", tcs::bench::wire::ws},
+                                                                  {"wss", tcs::bench::wire::wss}};
+    if (!wires.contains(transport))
+      throw po::error("--transport must be tcp, tls, ws or wss");
+    tcs::bench::use_wire(wires.at(transport));
   } catch (const std::exception& e) {
     std::cerr << "tcs-bench: " << e.what() << "\n(see tcs-bench --help)\n";
     return 2;

@@ -150,15 +150,14 @@ awaitable<raw_message> tcs_connection::read_message() {
       }
       if (!m.id && m.type == "heartbeat") {
         const std::string ping = encode_message(make_request("ping", next_id_++));
-        co_await write(ping);
+        co_await send(ping);
         continue;
       }
       co_return m;
     }
     if (decoder_.failed())
       throw std::runtime_error("bad frame from the server");
-    std::string_view bytes = co_await read_some();
-    decoder_.feed(bytes);
+    co_await receive();
   }
 }
 
@@ -179,7 +178,7 @@ awaitable<json::object> tcs_connection::request(json::object msg) {
   const std::int64_t id = next_id_++;
   msg["id"] = id;
   const std::string frame = encode_message(msg);
-  co_await write(frame);
+  co_await send(frame);
   raw_message reply = co_await await_reply(id);
   co_return reply.parse();
 }
@@ -206,7 +205,7 @@ awaitable<raw_message> tcs_connection::call(std::string_view type, std::string_v
     json.append(",").append(fields);
   json.append("}");
   const std::string frame = encode_frame(json);
-  co_await write(frame);
+  co_await send(frame);
   raw_message reply = co_await await_reply(id);
   if (!reply.ok)
     throw request_failed(std::string(type), reply.error_code());

@@ -10,9 +10,11 @@
 #include "common/protocol/message.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -57,6 +59,14 @@ class socket_io {
   tcp::socket socket_;
 };
 
+// How tcs_connection reaches the server (tcs-bench --transport): the 4-byte frames over TCP
+// or TLS, or one message per WebSocket text frame on the web port's /ws, plain or under TLS.
+// The bench does not verify the server's certificate (it measures, it does not trust).
+enum class wire { tcp, tls, ws, wss };
+// Set once, before any connection: every tcs_connection then uses `w`.
+void use_wire(wire w);
+wire current_wire();
+
 // One message from a tcs server as the hot loops see it: its type, its request id (replies
 // only) and whether it is a failure, read from the front of the payload without building a
 // JSON document (the server writes "type", "id" and "ok" first); parse() builds it on demand.
@@ -77,6 +87,10 @@ class tcs_connection : public socket_io {
  public:
   using socket_io::socket_io;
 
+  // Connects over current_wire(): TCP, then the TLS handshake and the WebSocket upgrade as it
+  // says. Throws std::runtime_error on a failure.
+  awaitable<void> connect(const tcp::endpoint& endpoint);
+
   // Sends `msg` with a fresh id and returns the reply, successful or not.
   awaitable<json::object> request(json::object msg);
   // As request(), but throws request_failed unless the reply is ok.
@@ -94,8 +108,19 @@ class tcs_connection : public socket_io {
  private:
   awaitable<raw_message> read_message();
   awaitable<raw_message> await_reply(std::int64_t id);
+  // Writes one encoded frame (4-byte length + JSON) the way the wire wants it.
+  awaitable<void> send(std::string_view frame);
+  // Reads what arrives and feeds the frames it completes to decoder_.
+  awaitable<void> receive();
+  awaitable<void> tls_write(std::string_view bytes);
+  awaitable<std::string_view> tls_read_some();
+  awaitable<void> upgrade(const tcp::endpoint& endpoint);
+  void unframe_websocket(std::string_view bytes);
 
   frame_decoder decoder_;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  std::string tls_in_;  // this connection's TLS read buffer (reads complete asynchronously)
+  std::string ws_in_;   // WebSocket bytes not yet a whole frame
   std::deque<raw_message> events_;
   std::int64_t next_id_ = 1;
 };

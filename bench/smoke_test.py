@@ -83,7 +83,7 @@ def main():
         port = free_port()
         log = open(os.path.join(work, "server.log"), "w")
         # Every bench connection comes from 127.0.0.1: lift the per-address login limits.
-        server = subprocess.Popen([SERVER, "--db", db, "--port", str(port),
+        server = subprocess.Popen([SERVER, "--db", db, "--port", str(port), "--web-port", "0",
                                    "--address-slow-after", "1000000", "--hash-queue", "1000000",
                                    "--hash-queue-per-address", "1000000"], stdout=log,
                                   stderr=subprocess.STDOUT)

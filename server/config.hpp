@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tcs {
 
@@ -16,6 +17,25 @@ struct server_config {
   std::uint16_t port = default_port;
   std::string db_path = "tcs.db";
   bool demo = false;  // load demo data into an empty database
+
+  // TLS on every port when both are given (server/net/tls_context.hpp): a PEM certificate
+  // chain and its private key, read again on SIGHUP.
+  std::string tls_cert;
+  std::string tls_key;
+  // Without TLS the server listens on a loopback --host only, unless this is set (a TLS proxy
+  // or a private network in front of it protects the traffic instead).
+  bool allow_plaintext = false;
+
+  // The web port (HTTP static files, /healthz, WebSocket sessions on /ws) on the same host;
+  // 0 = none (server/net/web_server.hpp).
+  std::uint16_t web_port = 8080;
+  // The static files served (set by main: the source tree's or the installed web/ folder).
+  std::string web_root;
+  // Origins whose pages may open a WebSocket (exact "https://shop.example" strings); empty:
+  // only the server's own origin.
+  std::vector<std::string> web_origins;
+  // Origins allowed to embed the pages in a frame (CSP frame-ancestors, beside 'self').
+  std::vector<std::string> web_embed_origins;
 
   std::size_t min_password_length = 8;  // OWASP ASVS 5: at least 8 characters
   std::size_t hash_threads = 2;         // Argon2id workers; each uses 64 MiB while hashing

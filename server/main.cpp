@@ -7,8 +7,8 @@
 #include "server/dispatch/server_state.hpp"
 #include "server/dispatch/support_teardown.hpp"
 #include "server/log/console.hpp"
+#include "server/net/front_door.hpp"
 #include "server/net/input_budget.hpp"
-#include "server/net/listener.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
 #include "server/services/service_set.hpp"
@@ -26,7 +26,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
 namespace {
@@ -123,20 +125,46 @@ void load_demo_data(tcs::store::database& db, const std::string& path) {
   tcs::log::console("Datos de demostración cargados en " + path + ".");
 }
 
-// The listening socket: socket(), setsockopt(SO_REUSEADDR), bind(), listen().
-asio::ip::tcp::acceptor open_listener(asio::io_context& ctx, const tcs::server_config& config) {
-  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config.host), config.port);
-  asio::ip::tcp::acceptor acceptor(ctx);
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  tcs::log::console("Escuchando en " + config.host + ":" + std::to_string(config.port) + ".");
-  return acceptor;
+// The web/ folder of the source tree, else of the installed package (CMake tells where).
+std::string default_web_root() {
+  std::error_code ec;
+  if (std::filesystem::is_directory(TCS_SOURCE_WEB_ROOT, ec))
+    return TCS_SOURCE_WEB_ROOT;
+  return TCS_INSTALLED_WEB_ROOT;
+}
+
+// GET /healthz: the loop answers (it runs this), the database answers a query, and the
+// hashing pool is not stuck (with logins waiting, it started one within hash_stall_limit).
+constexpr auto hash_stall_limit = std::chrono::seconds(30);
+
+std::function<std::string()> health_check(tcs::store::database& db,
+                                          tcs::security::password_pool& passwords) {
+  struct progress {
+    std::uint64_t started = 0;
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+  };
+  return [&db, &passwords, seen = std::make_shared<progress>()]() -> std::string {
+    try {
+      auto query = db.prepare("SELECT 1");
+      if (!query.executeStep())
+        return "database: no answer";
+    } catch (const std::exception& e) {
+      return std::string("database: ") + e.what();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (passwords.queued() == 0 || passwords.started() != seen->started) {
+      seen->started = passwords.started();
+      seen->since = now;
+    } else if (now - seen->since > hash_stall_limit) {
+      return "password hashing: no progress with logins waiting";
+    }
+    return {};
+  };
 }
 
 int serve(tcs::server_config config) {
-  // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen).
+  // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen);
+  // once the loop runs, SIGHUP reloads the TLS certificate instead (see below).
   std::signal(SIGHUP, SIG_IGN);
   // A console whose reader is gone fails with EPIPE instead of killing the server.
   std::signal(SIGPIPE, SIG_IGN);
@@ -164,25 +192,35 @@ int serve(tcs::server_config config) {
   tcs::watch_departures(state, services);
   const tcs::dispatcher commands(tcs::all_commands(), services);
 
-  asio::ip::tcp::acceptor acceptor = open_listener(ctx, config);
-
-  asio::co_spawn(ctx, tcs::net::accept_loop(acceptor, state, commands, input_memory),
-                 [](std::exception_ptr e) {
-                   if (e)
-                     std::rethrow_exception(e);  // a dead listener must stop the server
-                 });
+  tcs::net::pending_set not_yet_sessions;
+  tcs::net::front_door door(ctx, {state, commands, input_memory, not_yet_sessions},
+                            health_check(db, passwords));
+  door.open();
   // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
   tcs::account_watch disabled_accounts(ctx.get_executor(), state, services.accounts());
   disabled_accounts.start();
 
   asio::steady_timer grace(ctx);
+  // SIGHUP reloads the TLS certificate (a renewal needs no restart).
+  asio::signal_set reload(ctx, SIGHUP);
+  std::function<void()> await_reload = [&] {
+    reload.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec)
+        return;
+      door.reload_tls();
+      await_reload();
+    });
+  };
+  await_reload();
+
   asio::signal_set signals(ctx, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec)
       return;
     tcs::log::console("Apagando el servidor.");
     boost::system::error_code ignored;
-    acceptor.close(ignored);
+    reload.cancel(ignored);
+    door.close();
     disabled_accounts.stop();
     // Logins still queued for hashing are answered at once instead of hashed: the exit must
     // not wait for them. The requests running are answered, then each peer gets `shutdown`.
@@ -223,6 +261,13 @@ int main(int argc, char** argv) {
       ("help,h", "show this help")
       ("host", po::value(&config.host)->default_value(config.host), "address to listen on")
       ("port", po::value(&config.port)->default_value(config.port), "TCP port")
+      ("tls-cert", po::value(&config.tls_cert), "PEM certificate chain: TLS on every port (with --tls-key; reloaded on SIGHUP)")
+      ("tls-key", po::value(&config.tls_key), "PEM private key of --tls-cert")
+      ("allow-plaintext", po::bool_switch(&config.allow_plaintext), "listen on a non-loopback --host without TLS (a TLS proxy or a private network protects the traffic)")
+      ("web-port", po::value(&config.web_port)->default_value(config.web_port), "HTTP + WebSocket port on --host (0 = none)")
+      ("web-root", po::value(&config.web_root)->default_value(default_web_root()), "folder of the static files the web port serves")
+      ("web-origin", po::value(&config.web_origins)->composing(), "origin whose pages may open a WebSocket, e.g. https://shop.example (repeatable; default: the server's own)")
+      ("web-embed-origin", po::value(&config.web_embed_origins)->composing(), "origin allowed to embed the pages in a frame (CSP frame-ancestors; repeatable)")
       ("db", po::value(&config.db_path)->default_value(config.db_path), "SQLite database file (created if missing)")
       ("demo", po::bool_switch(&config.demo), "load demo customers, executives and catalogue into an empty database")
       ("min-password-length", po::value(&config.min_password_length)->default_value(config.min_password_length), "minimum length of a new customer password")
@@ -254,6 +299,10 @@ int main(int argc, char** argv) {
       throw po::error("--min-password-length must be at least 1");
     if (config.hash_queue.max_per_source == 0)
       throw po::error("--hash-queue-per-address must be at least 1");
+    if (config.tls_cert.empty() != config.tls_key.empty())
+      throw po::error("--tls-cert and --tls-key go together");
+    if (auto refusal = tcs::net::plaintext_refusal(config); !refusal.empty())
+      throw po::error(refusal);
   } catch (const po::error& e) {
     std::cerr << "tcs-server: " << e.what() << "\n(see tcs-server --help)\n";
     return 2;

@@ -10,6 +10,7 @@
 #include <array>
 #include <chrono>
 #include <stdexcept>
+#include <tuple>
 
 namespace tcs {
 
@@ -58,6 +59,10 @@ asio::awaitable<request_result> client_connection::connect(std::string host, std
                                   " (" + spanish_reason(connect_ec) + ").");
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (tls_) {
+    if (auto refused = co_await secure(host, port))
+      co_return *refused;
+  }
   open_ = true;
   start_task(&client_connection::read_loop);
   start_task(&client_connection::write_loop);
@@ -68,13 +73,33 @@ asio::awaitable<request_result> client_connection::connect(std::string host, std
   co_return co_await request(std::move(hello));
 }
 
+// The TLS handshake, verifying the certificate's chain and name; the error says why not.
+asio::awaitable<std::optional<request_error>> client_connection::secure(const std::string& host,
+                                                                        std::uint16_t port) {
+  const std::string where = host + ":" + std::to_string(port);
+  try {
+    tls_context_ = make_client_tls_context(ca_file_);
+  } catch (const std::exception& e) {
+    co_return request_error::lost(e.what());
+  }
+  stream_ = std::make_unique<tls_stream>(std::move(socket_), *tls_context_);
+  expect_server_name(*stream_, host);
+  auto [ec] = co_await stream_->async_handshake(asio::ssl::stream_base::client, use_nothrow);
+  if (!ec)
+    co_return std::nullopt;
+  std::string why = describe_tls_failure(*stream_, ec);
+  end(false);
+  co_return request_error::lost("No se pudo establecer una conexión segura con " + where + ": " +
+                                why + ". No se continúa.");
+}
+
 // The task holds the connection until it ends; its end (normal or by an exception) is
 // recorded and closes the connection, telling the handler if it was still open.
 void client_connection::start_task(asio::awaitable<void> (client_connection::*task)()) {
   ++tasks_running_;
   auto self = shared_from_this();
   asio::co_spawn(
-      socket_.get_executor(), [self, task] { return ((*self).*task)(); },
+      socket().get_executor(), [self, task] { return ((*self).*task)(); },
       [self](std::exception_ptr e) {
         --self->tasks_running_;
         if (e && !self->task_error_)
@@ -88,7 +113,7 @@ asio::awaitable<request_result> client_connection::request(json::object message)
     co_return request_error::lost("Sin conexión con el servidor.");
   const std::int64_t id = next_id_++;
   message["id"] = id;
-  auto slot = std::make_shared<pending_reply>(socket_.get_executor());
+  auto slot = std::make_shared<pending_reply>(socket().get_executor());
   pending_.emplace(id, slot);
   send(encode_message(message));
   // Nothing can fill or cancel the slot before this wait: the reader and end() run on this
@@ -111,7 +136,15 @@ asio::awaitable<void> client_connection::write_loop() {
       co_await wake_writer_.async_wait(use_nothrow);  // send() or end() cancels it
       continue;
     }
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(outbox_.front()), use_nothrow);
+    // Two plain co_await statements: GCC 12 miscompiles a co_await on a conditional
+    // expression of awaitables (the frame is resumed after it was destroyed).
+    auto buffer = asio::buffer(outbox_.front());
+    std::tuple<boost::system::error_code, std::size_t> done;
+    if (stream_)
+      done = co_await asio::async_write(*stream_, buffer, use_nothrow);
+    else
+      done = co_await asio::async_write(socket_, buffer, use_nothrow);
+    auto [ec, n] = done;
     if (ec)
       co_return;  // the completion handler ends the connection
     outbox_.pop_front();
@@ -121,7 +154,12 @@ asio::awaitable<void> client_connection::write_loop() {
 asio::awaitable<void> client_connection::read_loop() {
   std::array<char, 16 * 1024> buffer;
   while (open_) {
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buffer), use_nothrow);
+    std::tuple<boost::system::error_code, std::size_t> done;
+    if (stream_)
+      done = co_await stream_->async_read_some(asio::buffer(buffer), use_nothrow);
+    else
+      done = co_await socket_.async_read_some(asio::buffer(buffer), use_nothrow);
+    auto [ec, n] = done;
     if (ec)
       co_return;
     decoder_.feed(buffer.data(), n);
@@ -161,8 +199,8 @@ void client_connection::end(bool tell) {
   const bool was_open = open_;
   open_ = false;
   boost::system::error_code ignored;
-  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
-  socket_.close(ignored);
+  socket().shutdown(asio::socket_base::shutdown_both, ignored);
+  socket().close(ignored);
   wake_writer_.cancel();
   for (auto& [id, slot] : pending_)
     slot->ready.cancel();

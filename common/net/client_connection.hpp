@@ -13,6 +13,7 @@
 // it has ended, and the io_context does not run dry before both have.
 #pragma once
 
+#include "common/net/client_tls.hpp"
 #include "common/protocol/frame.hpp"
 #include "common/protocol/message.hpp"
 
@@ -56,6 +57,23 @@ class client_connection : public std::enable_shared_from_this<client_connection>
 
   explicit client_connection(boost::asio::any_io_executor ex);
 
+  // The next connect() speaks TLS, trusting `ca_file` (PEM) or, when empty, the system's
+  // trust store; a certificate that fails verification refuses the connection
+  // (client_tls.hpp).
+  void use_tls(std::string ca_file) {
+    tls_ = true;
+    ca_file_ = std::move(ca_file);
+  }
+
+  // A new, unconnected connection with the same settings (TLS and whom it trusts): a closed
+  // connection is not reused, and a reconnection must never fall back to plaintext.
+  std::shared_ptr<client_connection> renewed(boost::asio::any_io_executor ex) const {
+    auto fresh = std::make_shared<client_connection>(std::move(ex));
+    if (tls_)
+      fresh->use_tls(ca_file_);
+    return fresh;
+  }
+
   // Resolves, connects, starts the reader and the writer and does the hello exchange. Returns
   // the hello reply; a failure to resolve or connect is a transport error whose Spanish
   // message names the address.
@@ -88,8 +106,15 @@ class client_connection : public std::enable_shared_from_this<client_connection>
   void send(std::string frame);
   // Closes; if the connection was open and `tell`, reports connection_lost to the handler.
   void end(bool tell);
+  boost::asio::awaitable<std::optional<request_error>> secure(const std::string& host,
+                                                              std::uint16_t port);
+  boost::asio::ip::tcp::socket& socket() { return stream_ ? stream_->next_layer() : socket_; }
 
   boost::asio::ip::tcp::socket socket_;
+  bool tls_ = false;
+  std::string ca_file_;
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;
+  std::unique_ptr<tls_stream> stream_;  // after a TLS handshake; socket_ is moved into it
   frame_decoder decoder_;
   std::int64_t next_id_ = 1;
   std::unordered_map<std::int64_t, std::shared_ptr<pending_reply>> pending_;

@@ -23,12 +23,18 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
   namespace po = boost::program_options;
   std::string host = "127.0.0.1";
   std::uint16_t port = default_port;
+  bool tls = false;
+  std::string ca_file;
   po::options_description options(std::string(program) + ": " + std::string(description) +
                                   "\n\nOpciones");
   options.add_options()("help,h", "muestra esta ayuda")(
       "host", po::value(&host)->default_value(host)->value_name("dirección"),
       "dirección del servidor")("port", po::value(&port)->default_value(port)->value_name("número"),
-                                "puerto del servidor");
+                                "puerto del servidor")(
+      "tls", po::bool_switch(&tls),
+      "conecta con TLS y verifica el certificado y el nombre del servidor")(
+      "ca", po::value(&ca_file)->value_name("archivo"),
+      "con --tls: confía en este certificado de CA (PEM) en vez de los del sistema");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -46,6 +52,8 @@ int run_program(int argc, char** argv, std::string_view program, std::string_vie
   int exit_code = 1;
   terminal term(ctx.get_executor());
   auto conn = std::make_shared<client_connection>(ctx.get_executor());
+  if (tls || !ca_file.empty())
+    conn->use_tls(ca_file);
   App app(term, conn);
   auto report = [&](std::exception_ptr e) {
     try {

@@ -86,7 +86,7 @@ boost::asio::awaitable<request_result> session::send_login(json::object request)
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!conn_->is_open()) {
       if (connected_once_)  // a closed connection is not reused: a fresh one
-        conn_ = std::make_shared<client_connection>(co_await boost::asio::this_coro::executor);
+        conn_ = conn_->renewed(co_await boost::asio::this_coro::executor);
       connected_once_ = true;
       conn_->on_event([this](const json::object& ev) { on_event(ev); });
       if (auto hello = co_await conn_->connect(host_, port_, client_name_); !hello)

@@ -3,7 +3,6 @@
 
 #include "server/log/console.hpp"
 #include "server/net/session.hpp"
-#include "server/net/tcp_transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -35,17 +34,6 @@ constexpr auto housekeeping_delay = std::chrono::milliseconds(500);
 std::uint64_t next_peer_id() {
   static std::uint64_t counter = 0;
   return ++counter;
-}
-
-// Writes one `busy` error to a connection over the limit and closes it. The frame is tiny and
-// the socket fresh, so a single non-blocking write either fits the kernel buffer or is dropped.
-void refuse(asio::ip::tcp::socket& socket) {
-  static const std::string frame = encode_message(make_error(
-      "error", std::nullopt, failure{errc::busy, "El servidor está lleno; intente más tarde."}));
-  boost::system::error_code ec;
-  socket.non_blocking(true, ec);
-  socket.write_some(asio::buffer(frame), ec);
-  socket.close(ec);
 }
 
 // One descriptor held in reserve: when the process has no descriptor left, the loop gives it
@@ -104,26 +92,40 @@ bool out_of_descriptors(const boost::system::error_code& ec) {
 
 }  // namespace
 
-asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, server_state& state,
-                                  const dispatcher& commands, input_budget& budget) {
-  auto ex = co_await asio::this_coro::executor;
-  asio::steady_timer retry(ex);
-  auto retry_wait = accept_retry_first;
-  throttled_log accept_errors;
-  throttled_log refusals;
-  spare_descriptor spare;
-  boost::system::error_code setup_ec;
-  acceptor.non_blocking(true, setup_ec);  // the rescue accept below must not block
+// The frame is tiny and the socket fresh, so a single non-blocking write either fits the
+// kernel buffer or is dropped.
+void refuse(asio::ip::tcp::socket& socket) {
+  static const std::string frame = encode_message(make_error(
+      "error", std::nullopt, failure{errc::busy, "El servidor está lleno; intente más tarde."}));
+  boost::system::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(asio::buffer(frame), ec);
+  socket.close(ec);
+}
 
-  // Housekeeping of the input budget: return freed input memory to the system and report
-  // evictions, once per burst.
-  asio::steady_timer housekeeping(ex);
-  budget.on_housekeeping([&budget, &housekeeping] {
-    housekeeping.expires_after(housekeeping_delay);
-    housekeeping.async_wait([&budget](const boost::system::error_code& ec) {
+bool over_connection_limit(const connection_env& env) {
+  return env.state.shutting_down() ||
+         env.state.connection_count() + env.pending.size() >= env.state.config().max_connections;
+}
+
+void start_session(std::unique_ptr<message_transport> transport, const connection_env& env) {
+  if (env.state.shutting_down()) {
+    transport->close();  // a handshake that completed as the server began to stop
+    return;
+  }
+  auto s = std::make_shared<session>(std::move(transport), env.state, env.commands, env.budget);
+  s->id = next_peer_id();
+  s->start();
+}
+
+budget_housekeeping::budget_housekeeping(asio::any_io_executor ex, input_budget& budget)
+    : budget_(budget), timer_(std::move(ex)) {
+  budget_.on_housekeeping([this] {
+    timer_.expires_after(housekeeping_delay);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec)
         return;
-      const auto done = budget.housekeeping_done();
+      const auto done = budget_.housekeeping_done();
       if (done.evicted > 1)
         log::error("closed " + std::to_string(done.evicted) +
                    " connections holding unfinished requests over the input budget");
@@ -132,10 +134,22 @@ asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, server_stat
       ::malloc_trim(0);
     });
   });
-  struct unhook {
-    input_budget& b;
-    ~unhook() { b.on_housekeeping(nullptr); }
-  } unhook_budget{budget};
+}
+
+budget_housekeeping::~budget_housekeeping() {
+  budget_.on_housekeeping(nullptr);
+}
+
+asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor,
+                                  std::function<void(asio::ip::tcp::socket)> on_connection) {
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer retry(ex);
+  auto retry_wait = accept_retry_first;
+  throttled_log accept_errors;
+  throttled_log refusals;
+  spare_descriptor spare;
+  boost::system::error_code setup_ec;
+  acceptor.non_blocking(true, setup_ec);  // the rescue accept below must not block
 
   while (acceptor.is_open()) {
     auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
@@ -164,16 +178,9 @@ asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, server_stat
       continue;
     }
     retry_wait = accept_retry_first;
-    if (state.shutting_down() || state.connection_count() >= state.config().max_connections) {
-      refuse(socket);
-      continue;
-    }
     boost::system::error_code opt_ec;
     socket.set_option(asio::ip::tcp::no_delay(true), opt_ec);
-    auto s = std::make_shared<session>(std::make_unique<tcp_transport>(std::move(socket)), state,
-                                       commands, budget);
-    s->id = next_peer_id();
-    s->start();
+    on_connection(std::move(socket));
   }
 }
 

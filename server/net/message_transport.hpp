@@ -3,10 +3,10 @@
 //
 // A transport reads bytes and cuts them into messages (next_message()), and writes the frames
 // of a session's outbox; it knows the socket, the framing on the wire and the buffers, and
-// nothing of logins, roles, chats or time limits. tcp_transport.hpp is today's: the 4-byte
-// length prefix over plain TCP. TLS (the same framing over an ssl::stream) and a WebSocket
-// (one JSON message per text frame, the frame's length prefix left out) are further
-// implementations of this interface; the session does not change for them.
+// nothing of logins, roles, chats or time limits. tcp_transport.hpp: the 4-byte length
+// prefix over plain TCP; tls_transport.hpp: the same framing under TLS (OpenSSL on the
+// socket); ws_transport.hpp: one JSON message per WebSocket text frame (the frame's length
+// prefix left out). The session is the same over all three.
 //
 // Completion is reported through transport_events, which the session implements; every
 // pending operation holds keep_alive(), so the session lives as long as one is pending. An

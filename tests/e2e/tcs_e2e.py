@@ -17,6 +17,8 @@ import tempfile
 import threading
 import time
 
+import ws_client
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = os.environ.get("TCS_SERVER", os.path.join(ROOT, "build/server/tcs-server"))
 CLIENT = os.environ.get("TCS_CLIENT", os.path.join(ROOT, "build/client/tcs-client"))
@@ -49,6 +51,13 @@ EXEC_PASSWORD = "ejecutivo123"
 DEMO_TEMPLATE = os.environ.get("TCS_E2E_DEMO_TEMPLATE")
 
 TIMEOUT = float(os.environ.get("TCS_E2E_TIMEOUT", "20"))  # seconds to wait for any one output
+
+# The transport RawClient speaks: "tcp" (length-prefixed frames on --port) or "ws" (one text
+# frame per message on the web port's /ws). CTest runs the hostile-input and abusive-peer
+# scenarios with each.
+TRANSPORT = os.environ.get("TCS_E2E_TRANSPORT", "tcp")
+# The web port of each running Server, by its TCP port (RawClient(server.port) finds it).
+WEB_PORTS = {}
 
 
 def fail(message):
@@ -121,7 +130,9 @@ class Output:
 class Server:
     """A tcs-server on a free port with a fresh database (demo data unless demo=False)."""
 
-    def __init__(self, demo=True, extra_args=(), db=None):
+    def __init__(self, demo=True, extra_args=(), db=None, web=None):
+        """`web`: serve the web port too (on a free port, self.web_port); by default when
+        the tests run over WebSocket."""
         self.dir = tempfile.mkdtemp(prefix="tcs-e2e-")
         self.db = db or os.path.join(self.dir, "tcs.db")
         if demo and db is None and DEMO_TEMPLATE and os.path.exists(DEMO_TEMPLATE):
@@ -129,12 +140,17 @@ class Server:
             # below then finds the database full and loads nothing.
             shutil.copyfile(DEMO_TEMPLATE, self.db)
         self.port = free_port()
-        args = [SERVER, "--port", str(self.port), "--db", self.db] + list(extra_args)
+        self.web_port = free_port() if (web if web is not None else TRANSPORT == "ws") else 0
+        WEB_PORTS[self.port] = self.web_port
+        args = [SERVER, "--port", str(self.port), "--db", self.db,
+                "--web-port", str(self.web_port)] + list(extra_args)
         if demo:
             args.append("--demo")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.out = Output(self.proc.stdout)
         self.out.wait_for(r"Escuchando en", timeout=60)
+        if self.web_port:
+            self.out.wait_for(r"Web en", timeout=60)
 
     def stop(self, sig=None):
         if self.proc.poll() is None:
@@ -166,8 +182,9 @@ class Server:
 class Terminal:
     """A tcs-client or tcs-exec process whose stdin is a pipe we write lines to."""
 
-    def __init__(self, binary, port):
-        self.proc = subprocess.Popen([binary, "--port", str(port)], stdin=subprocess.PIPE,
+    def __init__(self, binary, port, args=()):
+        self.proc = subprocess.Popen([binary, "--port", str(port)] + list(args),
+                                     stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.out = Output(self.proc.stdout)
         self.mark = 0  # offset after the last awaited output
@@ -198,9 +215,9 @@ class Terminal:
         self.proc.wait()
 
 
-def customer(port, email=CUSTOMERS[0][0], password=CUSTOMER_PASSWORD):
-    """A tcs-client logged in and at the menu."""
-    t = Terminal(CLIENT, port)
+def customer(port, email=CUSTOMERS[0][0], password=CUSTOMER_PASSWORD, args=()):
+    """A tcs-client logged in and at the menu (`args`: more options, e.g. --tls)."""
+    t = Terminal(CLIENT, port, args)
     t.expect(r"usuario: ")
     t.send(email)
     t.expect(r"contraseña: ")
@@ -210,9 +227,9 @@ def customer(port, email=CUSTOMERS[0][0], password=CUSTOMER_PASSWORD):
     return t
 
 
-def executive(port, email=EXECUTIVES[0][0], code=None):
-    """A tcs-exec logged in and at its prompt."""
-    t = Terminal(EXEC, port)
+def executive(port, email=EXECUTIVES[0][0], code=None, args=()):
+    """A tcs-exec logged in and at its prompt (`args`: more options, e.g. --tls)."""
+    t = Terminal(EXEC, port, args)
     t.expect(r"usuario: ")
     t.send(email)
     t.expect(r"contraseña: ")
@@ -223,8 +240,23 @@ def executive(port, email=EXECUTIVES[0][0], code=None):
     return t
 
 
+def frame(message):
+    """A message (dict) or payload (bytes) as the bytes RawClient's transport sends for it."""
+    payload = message if isinstance(message, bytes) else json.dumps(message).encode("utf-8")
+    if TRANSPORT == "ws":
+        return ws_client.text_frame(payload)
+    return struct.pack(">I", len(payload)) + payload
+
+
 class RawClient:
-    """Speaks the wire protocol directly, for malformed and hostile input."""
+    """Speaks the wire protocol directly, for malformed and hostile input: over TCP, or over a
+    WebSocket (WsClient) when the tests run with TRANSPORT "ws"; `port` is the server's TCP
+    port either way."""
+
+    def __new__(cls, port=None, *args, **kwargs):
+        if cls is RawClient and TRANSPORT == "ws":
+            cls = WsClient
+        return object.__new__(cls)
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
@@ -281,6 +313,32 @@ class RawClient:
         self.sock.close()
 
 
+class WsClient(RawClient):
+    """The same over a WebSocket on the web port: one text frame per message."""
+
+    def __init__(self, port, **options):
+        self.ws = ws_client.WebSocket(WEB_PORTS[port], timeout=TIMEOUT, **options)
+        self.sock = self.ws.sock
+        self.next_id = 1
+        self.close_code = None
+
+    def send_frame(self, payload):
+        self.ws.send_text(payload)
+
+    def recv(self):
+        """The next message, or None once the server closed (close_code says how)."""
+        while True:
+            got = self.ws.recv_message()
+            if got is None or got[0] == ws_client.CLOSE:
+                self.close_code = self.ws.close_code
+                return None
+            if got[0] == ws_client.TEXT:
+                return json.loads(got[1].decode("utf-8"))
+
+    def close(self):
+        self.ws.close()
+
+
 # CTest runs each scenario of a test file as its own test (tests/CMakeLists.txt reads the
 # file's `run(NAME)` lines), so that they run in parallel and a failure names its scenario:
 # TCS_E2E_ONLY=NAME runs that one scenario. A name that matches no scenario is a failure, not a
@@ -310,4 +368,4 @@ def run(test):
         test()
     except AssertionError as e:
         fail(str(e))
-    print("ok: " + test.__name__)
+    print("ok: %s%s" % (test.__name__, " (WebSocket)" if TRANSPORT == "ws" else ""))

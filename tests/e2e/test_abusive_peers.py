@@ -12,11 +12,6 @@ VALENTINA, TOMAS, ISIDORA, MARTIN = (e for e, _ in EXECUTIVES)
 RSS_LIMIT_KB = 200 * 1024  # the server's resident memory must stay below this under attack
 
 
-def frame(message):
-    payload = message if isinstance(message, bytes) else json.dumps(message).encode("utf-8")
-    return struct.pack(">I", len(payload)) + payload
-
-
 def error_code(message):
     return message and not message.get("ok", True) and message["error"]["code"]
 
@@ -283,15 +278,23 @@ def connection_limit():
             raw = RawClient(server.port)
             raw.hello()  # answered: the connection is a live session
             held.append(raw)
-        extra = RawClient(server.port)
-        message = extra.recv()
-        check(error_code(message) == "busy", "connection %d: %r" % (limit + 1, message))
-        check(extra.recv() is None, "the refused connection is closed")
-        extra.close()
-        # Still full while they stay.
-        again = RawClient(server.port)
-        check(error_code(again.recv()) == "busy", "still full")
-        again.close()
+
+        def refused_when_full(what):
+            if TRANSPORT == "ws":  # the upgrade is refused with 503 (or the socket reset)
+                try:
+                    RawClient(server.port).close()
+                    fail(what + ": the upgrade was accepted")
+                except (ws_client.UpgradeRefused, ConnectionResetError) as e:
+                    check(getattr(e, "status", 0) in (0, 503), what + ": %r" % e)
+                return
+            extra = RawClient(server.port)
+            message = extra.recv()
+            check(error_code(message) == "busy", "%s: %r" % (what, message))
+            check(extra.recv() is None, "the refused connection is closed")
+            extra.close()
+
+        refused_when_full("connection %d" % (limit + 1))
+        refused_when_full("still full while they stay")
         # The held ones still work.
         for raw in held:
             check(raw.request("ping")["ok"], "a held connection answers")
@@ -300,11 +303,15 @@ def connection_limit():
         # check below needs two connections at the same time.
         deadline = time.monotonic() + 10
         while True:
-            probes = [RawClient(server.port) for _ in range(2)]
-            replies = [probe.request("hello", version=1) for probe in probes]
+            try:
+                probes = [RawClient(server.port) for _ in range(2)]
+            except (ws_client.UpgradeRefused, ConnectionResetError) as e:
+                probes, replies = [], [repr(e)]
+            else:
+                replies = [probe.request("hello", version=1) for probe in probes]
             for probe in probes:
                 probe.close()
-            if all(reply and reply.get("ok") for reply in replies):
+            if probes and all(reply and reply.get("ok") for reply in replies):
                 break
             check(time.monotonic() < deadline, "no room after closing: %r" % replies)
             time.sleep(0.1)
@@ -383,6 +390,9 @@ INVALID_UTF8 = [b"\xff", b"\xc3\x28", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe2\x82",
 
 
 def invalid_utf8():
+    if TRANSPORT == "ws":
+        invalid_utf8_over_websocket()
+        return
     with Server() as server:
         ana = raw_customer(server.port, ANA)
         check(ana.request("queue.join")["ok"], "queue.join")
@@ -439,6 +449,33 @@ def invalid_utf8():
         print("  %d invalid UTF-8 sequences refused in chat text, offer and publish card names, "
               "email and password (invalid_utf8); the connections stayed usable"
               % len(INVALID_UTF8))
+        still_works(server)
+
+
+def invalid_utf8_over_websocket():
+    """Over a WebSocket, invalid UTF-8 in a text message fails the connection (RFC 6455,
+    close code 1007) before the server reads it; the chat of the others goes on."""
+    with Server() as server:
+        ana = raw_customer(server.port, ANA)
+        check(ana.request("queue.join")["ok"], "queue.join")
+        val = raw_executive(server.port, VALENTINA)
+        check(val.request("connect")["ok"], "connect")
+        for i, bad in enumerate(INVALID_UTF8):
+            guest = RawClient(server.port)
+            guest.send_frame(b'{"type":"hello","id":%d,"client":"' % i + bad + b'"}')
+            check(guest.recv() is None and guest.close_code == 1007, "sequence %r" % bad)
+        for i, escape in enumerate((b"\\ud800", b"\\udc00x", b"\\ud800\\u0041")):
+            val.send_frame(b'{"type":"chat.send","id":%d,"text":"' % (400 + i) + escape + b'"}')
+            reply = next_reply(val)
+            check(error_code(reply) == "invalid_json", "lone surrogate %r: %r" % (escape, reply))
+        check(ana.request("chat.send", text="hola, ¿me atiende? ñandú")["ok"], "valid chat line")
+        message = next_event(val, "chat.message")
+        check(message and message["text"] == "hola, ¿me atiende? ñandú", "chat: %r" % message)
+        check(val.request("chat.end")["ok"], "chat.end")
+        for raw in (ana, val):
+            raw.request("logout")
+            raw.close()
+        print("  %d invalid UTF-8 sequences closed their WebSocket with 1007" % len(INVALID_UTF8))
         still_works(server)
 
 

@@ -30,7 +30,7 @@ class PipedServer:
         self.db = os.path.join(self.dir, "tcs.db")
         self.port = free_port()
         self.read_fd, write_fd = os.pipe()
-        self.proc = subprocess.Popen([SERVER, "--port", str(self.port), "--db", self.db],
+        self.proc = subprocess.Popen([SERVER, "--port", str(self.port), "--web-port", "0", "--db", self.db],
                                      stdout=write_fd, stderr=subprocess.DEVNULL)
         os.close(write_fd)
         self.text = ""

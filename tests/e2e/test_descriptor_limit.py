@@ -69,7 +69,7 @@ def descriptor_exhaustion():
     db = os.path.join(tmp, "tcs.db")
     port = free_port()
     bench_accounts(db, 1, product_stock=100)  # a cheap hash: logins stay fast under load
-    proc = subprocess.Popen([SERVER, "--port", str(port), "--db", db],
+    proc = subprocess.Popen([SERVER, "--port", str(port), "--web-port", "0", "--db", db],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             preexec_fn=limit_descriptors)
     out = Output(proc.stdout)

@@ -33,20 +33,27 @@ def garbage():
             raw.close()
         still_serves(server)
 
-        # A length of 0xFFFFFFFF: frame_too_large, then the connection is closed.
         raw = RawClient(server.port)
-        raw.send_bytes(b"\xff\xff\xff\xff" + b"x" * 100)
-        check(error_code(raw.recv()) == "frame_too_large", "oversized frame")
+        if TRANSPORT == "tcp":
+            # A length of 0xFFFFFFFF: frame_too_large, then the connection is closed.
+            raw.send_bytes(b"\xff\xff\xff\xff" + b"x" * 100)
+            check(error_code(raw.recv()) == "frame_too_large", "oversized frame")
+        else:
+            # A message over 64 KiB: the WebSocket is closed with 1009 (message too big).
+            raw.send_frame(b"x" * 70000)
         check(raw.recv() is None, "connection must close after an oversized frame")
+        check(TRANSPORT == "tcp" or raw.close_code == 1009,
+              "close code %r" % getattr(raw, "close_code", None))
         raw.close()
 
         raw = RawClient(server.port)
-        raw.send_bytes(b"\x00\x00\x00\x00")  # empty frame: reported, connection kept
+        raw.send_frame(b"")  # empty frame: reported, connection kept
         check(error_code(raw.recv()) == "empty_frame", "empty frame")
         raw.send_frame(b"{not json")
         check(error_code(raw.recv()) == "invalid_json", "invalid json")
-        raw.send_frame(b'{"type":"hello","id":1,"client":"\xc3\x28"}')
-        check(error_code(raw.recv()) == "invalid_utf8", "invalid utf-8")
+        if TRANSPORT == "tcp":
+            raw.send_frame(b'{"type":"hello","id":1,"client":"\xc3\x28"}')
+            check(error_code(raw.recv()) == "invalid_utf8", "invalid utf-8")
         raw.send_frame(b"[1,2,3]")
         check(error_code(raw.recv()) == "not_an_object", "array payload")
         raw.send({"id": 5})
@@ -69,8 +76,17 @@ def garbage():
 
         # A truncated frame followed by a hang-up.
         raw = RawClient(server.port)
-        raw.send_bytes(b"\x00\x00\x00\x40" + b'{"type":"hel')
-        raw.close()
+        raw.send_bytes(frame(b'{"type":"hello","id":1,"version":1}')[:16])
+        raw.sock.close()
+        if TRANSPORT == "ws":
+            # Invalid UTF-8 in a text message: the WebSocket is closed with 1007.
+            raw = RawClient(server.port)
+            raw.send_frame(b'{"type":"hello","id":1,"client":"\xc3\x28"}')
+            check(raw.recv() is None and raw.close_code == 1007, "invalid utf-8 over WebSocket")
+            # A binary message: closed with 1003 (unsupported data).
+            raw = RawClient(server.port)
+            raw.send_bytes(ws_client.encode_frame(ws_client.BINARY, b'{"type":"ping","id":1}'))
+            check(raw.recv() is None and raw.close_code == 1003, "binary message")
         still_serves(server)
 
 

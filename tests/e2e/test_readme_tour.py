@@ -138,7 +138,8 @@ class Tour:
     def start_server(self, extra):
         # What scripts/run passes, each replaced by the tour's own value for it.
         options = {"--host": "127.0.0.1", "--port": str(self.port),
-                   "--db": self.substitute("var/tcs.db")}
+                   "--db": self.substitute("var/tcs.db"),
+                   "--web-port": "0"}  # not 8080: another test or program may hold it
         demo, rest, i = True, [], 0
         while i < len(extra):
             if extra[i] in options and i + 1 < len(extra):
