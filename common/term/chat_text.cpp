@@ -2,6 +2,7 @@
 #include "common/term/chat_text.hpp"
 
 #include "common/term/fields.hpp"
+#include "common/term/format.hpp"
 
 #include <ctime>
 
@@ -26,12 +27,7 @@ std::vector<std::string> split_chat_text(std::string_view text, std::size_t max_
 }
 
 std::string local_time(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm local{};
-  localtime_r(&t, &local);
-  char out[8];
-  std::strftime(out, sizeof out, "%H:%M", &local);
-  return out;
+  return local_strftime(unix_seconds, "%H:%M");
 }
 
 std::string chat_line(const json::object& event, std::string_view from) {

@@ -24,13 +24,16 @@ std::string pesos(std::int64_t amount) {
   return (negative ? "-$" : "$") + grouped;
 }
 
-std::string local_datetime(std::int64_t unix_seconds) {
+std::string local_strftime(std::int64_t unix_seconds, const char* pattern) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm local{};
   localtime_r(&t, &local);
   char out[32];
-  std::strftime(out, sizeof out, "%d/%m/%Y %H:%M", &local);
-  return out;
+  return std::string(out, std::strftime(out, sizeof out, pattern, &local));
+}
+
+std::string local_datetime(std::int64_t unix_seconds) {
+  return local_strftime(unix_seconds, "%d/%m/%Y %H:%M");
 }
 
 std::string assistant(std::string_view text) {

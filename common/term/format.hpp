@@ -14,6 +14,10 @@ std::string pesos(std::int64_t amount);
 // Unix seconds as local time "27/08/2024 16:20".
 std::string local_datetime(std::int64_t unix_seconds);
 
+// `unix_seconds` in the local time zone as strftime's `pattern` writes it (short patterns: the
+// result is at most 31 bytes).
+std::string local_strftime(std::int64_t unix_seconds, const char* pattern);
+
 // "Asistente: " + text: how the seed labels everything the service says.
 std::string assistant(std::string_view text);
 
