@@ -94,4 +94,17 @@ class message_transport {
   virtual void close() = 0;
 };
 
+// The input side shared by the transports of the 4-byte length-prefixed framing (plain TCP and
+// TLS): what they read goes into decoder_, which cuts the messages.
+class framed_transport : public message_transport {
+ public:
+  std::optional<inbound> next_message() override { return decoder_.next(); }
+  bool input_broken() const override { return decoder_.failed(); }
+  std::size_t input_memory() const override { return decoder_.capacity(); }
+  void release_input_memory() override { decoder_.release_memory(); }
+
+ protected:
+  frame_decoder decoder_;
+};
+
 }  // namespace tcs::net

@@ -32,7 +32,7 @@ inline constexpr std::size_t session_inbox_bytes = 256;
 // connection on the loop (only one reader runs at a time).
 inline constexpr std::size_t shared_read_buffer_bytes = 64 * 1024;
 
-class tcp_transport final : public message_transport {
+class tcp_transport final : public framed_transport {
  public:
   explicit tcp_transport(boost::asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
 
@@ -41,10 +41,6 @@ class tcp_transport final : public message_transport {
   std::string remote_address() const override;
 
   void read() override;
-  std::optional<inbound> next_message() override { return decoder_.next(); }
-  bool input_broken() const override { return decoder_.failed(); }
-  std::size_t input_memory() const override { return decoder_.capacity(); }
-  void release_input_memory() override { decoder_.release_memory(); }
 
   write_status write(outbox& out) override;
   bool hung_up() override;
@@ -55,7 +51,6 @@ class tcp_transport final : public message_transport {
 
   boost::asio::ip::tcp::socket socket_;
   transport_events* events_ = nullptr;
-  frame_decoder decoder_;
   std::array<char, session_inbox_bytes> inbox_;
 };
 

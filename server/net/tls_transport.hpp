@@ -33,7 +33,7 @@ struct ssl_deleter {
 };
 using ssl_ptr = std::unique_ptr<SSL, ssl_deleter>;
 
-class tls_transport final : public message_transport {
+class tls_transport final : public framed_transport {
  public:
   // `ssl` has completed its handshake on `socket` (non-blocking); `context` is the one it
   // was made with.
@@ -45,10 +45,6 @@ class tls_transport final : public message_transport {
   std::string remote_address() const override;
 
   void read() override;
-  std::optional<inbound> next_message() override { return decoder_.next(); }
-  bool input_broken() const override { return decoder_.failed(); }
-  std::size_t input_memory() const override { return decoder_.capacity(); }
-  void release_input_memory() override { decoder_.release_memory(); }
 
   write_status write(outbox& out) override;
   bool hung_up() override;
@@ -62,7 +58,6 @@ class tls_transport final : public message_transport {
   ssl_ptr ssl_;
   tls_context_ptr context_;
   transport_events* events_ = nullptr;
-  frame_decoder decoder_;
 };
 
 // The server side of a TLS handshake on a freshly accepted socket, at most `timeout` long and
