@@ -12,14 +12,10 @@ namespace tcs::net {
 
 namespace asio = boost::asio;
 
-namespace {
-
 char* shared_read_buffer() {
   static std::array<char, shared_read_buffer_bytes> buffer;
   return buffer.data();
 }
-
-}  // namespace
 
 void tcp_transport::start(transport_events& events) {
   events_ = &events;

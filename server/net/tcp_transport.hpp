@@ -31,6 +31,9 @@ inline constexpr std::size_t session_inbox_bytes = 256;
 // Where a connection that filled its inbox reads the rest of what is waiting; shared by every
 // connection on the loop (only one reader runs at a time).
 inline constexpr std::size_t shared_read_buffer_bytes = 64 * 1024;
+// That buffer (shared_read_buffer_bytes long): the TCP and the TLS transports read into it;
+// what they keep, the frame decoder copies before the reader returns.
+char* shared_read_buffer();
 
 class tcp_transport final : public framed_transport {
  public:

@@ -16,11 +16,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-char* shared_tls_read_buffer() {
-  static std::array<char, shared_read_buffer_bytes> buffer;
-  return buffer.data();
-}
-
 void close_socket(asio::ip::tcp::socket& socket) {
   boost::system::error_code ignored;
   socket.shutdown(asio::socket_base::shutdown_both, ignored);
@@ -130,7 +125,7 @@ void tls_transport::on_ready(const boost::system::error_code& ec) {
     events_->on_input(ec ? ec : asio::error::operation_aborted);
     return;
   }
-  char* buffer = shared_tls_read_buffer();
+  char* buffer = shared_read_buffer();
   std::size_t got = 0;
   for (;;) {
     ERR_clear_error();
