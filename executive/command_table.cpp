@@ -146,10 +146,15 @@ std::string show_availability(const json::object& request, const json::object& r
   return assistant("Está disponible (clientes esperando: " + waiting + ").");
 }
 
-std::string show_disconnected(const json::object&, const json::object&, served_customer& c) {
-  std::string out = assistant("Terminó la conversación con " +
-                              (c.name.empty() ? std::string("el cliente") : c.name) + ".");
-  c.clear();
+std::string show_disconnected(const json::object&, const json::object& reply, served_customer& c) {
+  // With --assignment auto the next customer may already be assigned (chat.assigned first).
+  std::string name = c.name;
+  if (const auto* ended = object_field(reply, "customer"))
+    name = text_field(*ended, "name", name);
+  std::string out =
+      assistant("Terminó la conversación con " + (name.empty() ? "el cliente" : name) + ".");
+  if (name == c.name)
+    c.clear();
   return out;
 }
 

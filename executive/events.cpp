@@ -63,6 +63,14 @@ bool executive_app::on_support_event(const json::object& event) {
     say("Clientes esperando: " + std::to_string(int_field(event, "waiting", 0)) + ".");
   } else if (type == "queue.waiting") {  // just became free or available
     say(who_waits_text(event));
+  } else if (type == "chat.assigned") {  // --assignment auto
+    if (const auto* c = object_field(event, "customer")) {
+      customer_.name = text_field(*c, "name", "el cliente");
+      customer_.first_name = text_field(*c, "first_name", customer_.name);
+      say("Se le asignó a " + customer_.name + " (" + text_field(*c, "email", "?") +
+          "), que esperó " + waited(int_field(event, "waited_s", 0)) +
+          ". Lo que escriba se le envía; :disconnect termina la conversación.");
+    }
   } else if (type == "chat.message") {
     term_.print(term::chat_line(event, customer_.first_name), term::voice::other);
   } else if (type == "chat.ended") {

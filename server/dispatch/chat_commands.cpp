@@ -74,8 +74,12 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
         ctx.services, other, "ended_by_executive",
         caller.first_name() + " terminó la conversación. ¡Gracias por contactarnos!");
   // The executive is free again: who is waiting now (customers may have queued meanwhile).
+  support::auto_assign(ctx.sessions, ctx.services);
   support::tell_who_waits(ctx.services, by_customer ? other : ctx.caller, ctx.sessions);
-  co_return json::object{};
+  json::object body;
+  if (!by_customer)  // whose chat ended: a `chat.assigned` may have come before this reply
+    body["customer"] = json::object{{"name", customer}};
+  co_return body;
 }
 
 constexpr field_spec chat_send_fields[] = {{"text", field_kind::string}};

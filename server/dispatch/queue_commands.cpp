@@ -31,6 +31,7 @@ awaitable<result<json::object>> queue_join(request_context& ctx) {
   body["available_executives"] =
       static_cast<std::int64_t>(ctx.services.support().available_executives());
   support::add_eta(body, ctx.services.support(), customer.account_id);
+  support::auto_assign(ctx.sessions, ctx.services);
   support::announce_waiting(ctx.sessions, ctx.services, customer);
   co_return body;
 }
@@ -94,6 +95,8 @@ awaitable<result<json::object>> availability(request_context& ctx) {
   json::object body;
   body["available"] = available;
   body["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  if (available)
+    support::auto_assign(ctx.sessions, ctx.services);
   if (available)
     support::tell_who_waits(ctx.services, ctx.caller, ctx.sessions);
   co_return body;

@@ -68,6 +68,11 @@ void announce_served(server_state& sessions, services::service_set& services,
 // anyone is and it is offered customers.
 void tell_who_waits(services::service_set& services, const std::shared_ptr<peer>& executive,
                     server_state& sessions);
+// `--assignment auto`: gives waiting customers to available free executives (idle longest
+// first) until none is left; the customer gets `chat.started`, the executive `chat.assigned`.
+// Does nothing in manual mode. Called after every change that may free a slot or add a
+// customer.
+void auto_assign(server_state& sessions, services::service_set& services);
 void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
                           std::string_view reason);
 void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer>& to,

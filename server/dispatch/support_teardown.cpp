@@ -38,6 +38,7 @@ void customer_left(server_state& sessions, services::service_set& services, cons
       support::tell_offer_cancelled(to, *closed.cancelled_offer, "customer_disconnected");
     support::tell_chat_ended(services, to, "customer_disconnected",
                              "El cliente " + gone.name + " se desconectó.");
+    support::auto_assign(sessions, services);
     support::tell_who_waits(services, to, sessions);
   }
 }
@@ -62,6 +63,7 @@ void executive_left(server_state& sessions, services::service_set& services, con
   support::tell_chat_ended(services, to, "executive_disconnected",
                            gone.first_name() + " se desconectó.");
   support::tell_positions(sessions, services, back->moved);
+  support::auto_assign(sessions, services);
   if (to)
     support::announce_waiting(sessions, services, *to);
 }

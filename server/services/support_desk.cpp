@@ -45,13 +45,13 @@ const offer* support_desk::open_offer(std::int64_t executive_id) const {
 }
 
 bool support_desk::is_available(std::int64_t executive_id) const {
-  auto it = available_.find(executive_id);
-  return it == available_.end() || it->second;
+  auto it = executives_.find(executive_id);
+  return it == executives_.end() || it->second.available;
 }
 
 std::size_t support_desk::available_executives() const {
-  return static_cast<std::size_t>(
-      std::count_if(available_.begin(), available_.end(), [](const auto& e) { return e.second; }));
+  return static_cast<std::size_t>(std::count_if(executives_.begin(), executives_.end(),
+                                                [](const auto& e) { return e.second.available; }));
 }
 
 std::optional<std::int64_t> support_desk::eta_s(std::int64_t customer_id) const {
@@ -60,8 +60,8 @@ std::optional<std::int64_t> support_desk::eta_s(std::int64_t customer_id) const 
     return std::nullopt;
   std::size_t slots = 0;
   std::size_t free = 0;
-  for (const auto& [executive_id, available] : available_) {
-    if (!available)
+  for (const auto& [executive_id, e] : executives_) {
+    if (!e.available)
       continue;
     ++slots;
     if (is_free(executive_id))
@@ -70,15 +70,38 @@ std::optional<std::int64_t> support_desk::eta_s(std::int64_t customer_id) const 
   return stats_.estimate_s(*position, free, slots);
 }
 
-void support_desk::executive_arrived(std::int64_t executive_id, std::int64_t) {
-  available_[executive_id] = true;
+void support_desk::executive_arrived(std::int64_t executive_id, std::int64_t now) {
+  executives_[executive_id] = executive_state{true, now};
 }
 
-bool support_desk::set_available(std::int64_t executive_id, bool available, std::int64_t) {
-  auto [it, inserted] = available_.try_emplace(executive_id, true);
-  const bool changed = it->second != available;
-  it->second = available;
+bool support_desk::set_available(std::int64_t executive_id, bool available, std::int64_t now) {
+  auto [it, inserted] = executives_.try_emplace(executive_id, executive_state{true, now});
+  const bool changed = it->second.available != available;
+  it->second.available = available;
+  if (changed && available)
+    it->second.idle_since = now;
   return changed;
+}
+
+std::optional<paired> support_desk::assign_next(std::int64_t now) {
+  if (queue_.empty())
+    return std::nullopt;
+  std::optional<std::int64_t> best;
+  std::int64_t best_idle = 0;
+  for (const auto& [executive_id, e] : executives_) {
+    if (!e.available || !is_free(executive_id))
+      continue;
+    if (!best || e.idle_since < best_idle || (e.idle_since == best_idle && executive_id < *best)) {
+      best = executive_id;
+      best_idle = e.idle_since;
+    }
+  }
+  if (!best)
+    return std::nullopt;
+  auto pair = connect(*best, now);
+  if (!pair)
+    return std::nullopt;
+  return std::move(*pair);
 }
 
 result<queue_joined> support_desk::join(std::int64_t customer_id, std::int64_t now) {
@@ -150,7 +173,7 @@ customer_departure support_desk::customer_gone(std::int64_t customer_id, std::in
 }
 
 std::optional<requeued> support_desk::executive_gone(std::int64_t executive_id, std::int64_t now) {
-  available_.erase(executive_id);
+  executives_.erase(executive_id);
   auto it = chats_.find(executive_id);
   if (it == chats_.end())
     return std::nullopt;
@@ -237,6 +260,8 @@ std::vector<position_change> support_desk::positions_from(std::size_t from) cons
 chat_closed support_desk::close_chat(std::int64_t executive_id, std::int64_t now) {
   auto it = chats_.find(executive_id);
   stats_.chat_ended(now - it->second.started_at);
+  if (auto e = executives_.find(executive_id); e != executives_.end())
+    e->second.idle_since = now;
   chat_closed out{it->second.customer_id, executive_id, std::move(it->second.open_offer)};
   chatting_.erase(it->second.customer_id);
   chats_.erase(it);

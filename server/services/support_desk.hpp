@@ -124,6 +124,10 @@ class support_desk {
   void executive_arrived(std::int64_t executive_id, std::int64_t now);
   // `:ausente` / `:disponible`. True if that changed its availability (false: it already was).
   bool set_available(std::int64_t executive_id, bool available, std::int64_t now);
+  // `--assignment auto`: the longest-waiting customer to the available free executive idle
+  // longest (free since its arrival, its last chat's end or its return from away; ties: the
+  // lowest id). nullopt when the queue is empty or no such executive is known.
+  std::optional<paired> assign_next(std::int64_t now);
 
   // --- Queue ---------------------------------------------------------------------------------
   // Appends the customer to the queue. invalid_state if already queued or in a chat.
@@ -178,7 +182,11 @@ class support_desk {
   std::deque<queue_entry> queue_;                            // front = longest waiting
   std::unordered_map<std::int64_t, chat> chats_;             // by executive id
   std::unordered_map<std::int64_t, std::int64_t> chatting_;  // customer id -> executive id
-  std::unordered_map<std::int64_t, bool> available_;         // known executives -> available
+  struct executive_state {
+    bool available = true;
+    std::int64_t idle_since = 0;
+  };
+  std::unordered_map<std::int64_t, executive_state> executives_;  // the known executives
   wait_stats stats_;
   std::int64_t next_offer_id_ = 1;
 };

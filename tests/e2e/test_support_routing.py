@@ -87,7 +87,38 @@ def estimate_and_who_waits():
         check(val.wait() == 0, "exit code:\n" + val.out.text)
 
 
+def auto_assignment():
+    with Server(extra_args=("--assignment", "auto")) as server:
+        val = executive(server.port, VALENTINA)
+        time.sleep(1.1)  # Valentina has been idle longer than Tomás
+        tomas = executive(server.port, TOMAS)
+        ana, ben, cam = (customer(server.port, email) for email, _ in CUSTOMERS[:3])
+        ana.send("6")
+        ana.expect(r"Asistente: Lo atiende Valentina Reyes\.")
+        val.expect(r"Asistente: Se le asignó a Ana Rojas \(ana\.rojas@example\.com\), que "
+                   r"esperó \d+ s\. Lo que escriba se le envía")
+        ben.send("6")
+        ben.expect(r"Asistente: Lo atiende Tomás Herrera\.")
+        tomas.expect(r"Asistente: Se le asignó a Benjamín Soto")
+        cam.send("6")
+        cam.expect(r"posición 1\.")
+        # Valentina ends her chat: Camila, the only one waiting, goes to her at once.
+        val.send(":disconnect")
+        val.expect(r"Asistente: Se le asignó a Camila Fuentes")
+        val.expect(r"Asistente: Terminó la conversación con Ana Rojas\.")
+        cam.expect(r"Asistente: Lo atiende Valentina Reyes\.")
+        val.send("hola Camila")
+        cam.expect(r"Valentina: hola Camila")
+        for t in (ana, ben, cam):
+            t.close_input()
+            t.wait()
+        for t in (val, tomas):
+            t.send(":exit")
+            check(t.wait() == 0, "exit code:\n" + t.out.text)
+
+
 if __name__ == "__main__":
     run(away_executive_not_offered)
     run(nobody_to_help)
     run(estimate_and_who_waits)
+    run(auto_assignment)

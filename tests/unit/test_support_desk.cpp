@@ -439,3 +439,32 @@ TEST_CASE("wait_stats keeps the last chats and starts from a default length", "[
   CHECK(stats.estimate_s(4, 0, 3) == 200);
   CHECK(stats.estimate_s(5, 1, 3) == 200);
 }
+
+TEST_CASE("auto-assignment: oldest customer to the executive idle longest", "[support][desk]") {
+  support_desk desk;
+  CHECK_FALSE(desk.assign_next(t0));  // empty queue
+  REQUIRE(desk.join(ana, t0));
+  CHECK_FALSE(desk.assign_next(t0));  // no executive
+  desk.executive_arrived(tom, t0 + 1);
+  desk.executive_arrived(eva, t0 + 2);
+  REQUIRE(desk.join(ben, t0 + 3));
+  REQUIRE(desk.join(cam, t0 + 4));
+  auto first = desk.assign_next(t0 + 5);
+  REQUIRE(first);
+  CHECK(first->customer_id == ana);
+  CHECK(first->executive_id == tom);  // idle since t0 + 1
+  CHECK(first->waited_s == 5);
+  auto second = desk.assign_next(t0 + 5);
+  REQUIRE(second);
+  CHECK(second->customer_id == ben);
+  CHECK(second->executive_id == eva);
+  CHECK_FALSE(desk.assign_next(t0 + 6));  // nobody free
+  REQUIRE(desk.end_chat_by_executive(eva, t0 + 10));
+  REQUIRE(desk.end_chat_by_executive(tom, t0 + 11));
+  REQUIRE(desk.set_available(eva, false, t0 + 12));
+  auto third = desk.assign_next(t0 + 13);  // eva is away: tom, although idle for less
+  REQUIRE(third);
+  CHECK(third->customer_id == cam);
+  CHECK(third->executive_id == tom);
+  CHECK(desk.invariants_hold());
+}

@@ -147,3 +147,27 @@ TEST_CASE("queue events carry the estimate; :status the average wait", "[support
   CHECK(status.at("average_wait_s").as_int64() == 90);
   CHECK(status.at("queue").as_array().at(0).at("waiting_s").as_int64() == 90);
 }
+
+TEST_CASE("auto assignment gives the oldest customer to the executive idle longest",
+          "[support][routing]") {
+  server_config config;
+  config.auto_assign = true;
+  demo_env env(config);
+  auto ana = env.customer(ana_email);
+  auto ben = env.customer(ben_email);
+  auto valentina = env.executive(valentina_email);
+  env.now += 5;
+  auto tomas = env.executive(tomas_email);
+  auto joined = env.request(ana, "queue.join");
+  require_ok(joined);
+  CHECK(ana->last("chat.started").at("executive").at("name").as_string() == "Valentina Reyes");
+  CHECK(valentina->last("chat.assigned").at("customer").at("email").as_string() == ana_email);
+  CHECK(valentina->events("queue.joined").empty());
+  require_ok(env.request(ben, "queue.join"));
+  CHECK(tomas->last("chat.assigned").at("customer").at("email").as_string() == ben_email);
+  // Valentina ends her chat: the reply names Ana; nobody waits, nothing assigned.
+  auto ended = env.request(valentina, "chat.end");
+  require_ok(ended);
+  CHECK(ended.at("customer").at("name").as_string() == "Ana Rojas");
+  CHECK(valentina->events("chat.assigned").size() == 1);
+}
