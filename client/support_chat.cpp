@@ -38,6 +38,18 @@ std::optional<bool> offer_answer(std::string_view line) {
   return term::parse_yes_no(line.substr(1));
 }
 
+// " Espera estimada: unos 5 min." from a queue event's or reply's eta_s; "" without one.
+std::string eta_text(const json::object& m) {
+  auto eta = get_int(m, "eta_s");
+  if (!eta)
+    return "";
+  if (*eta <= 0)
+    return " Lo atenderán en breve.";
+  if (*eta < 60)
+    return " Espera estimada: menos de 1 min.";
+  return " Espera estimada: unos " + std::to_string((*eta + 59) / 60) + " min.";
+}
+
 }  // namespace
 
 bool customer_app::on_support_event(const json::object& event) {
@@ -46,7 +58,7 @@ bool customer_app::on_support_event(const json::object& event) {
     if (auto p = get_int(event, "position")) {
       queue_position_ = *p;
       if (support_ == support_state::queued)
-        say("Su posición en la cola: " + std::to_string(*p) + ".");
+        say("Su posición en la cola: " + std::to_string(*p) + "." + eta_text(event));
     }
   } else if (type == "chat.started") {
     on_chat_started(event);
@@ -99,8 +111,8 @@ void customer_app::on_chat_ended(const json::object& event) {
     // The server put the customer back at the head of the queue: keep waiting.
     support_ = support_state::queued;
     queue_position_ = int_field(event, "position", 1);
-    say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) +
-        ". Escriba :salir para volver al menú.");
+    say("Sigue en la cola de espera, posición " + std::to_string(queue_position_) + "." +
+        eta_text(event) + " Escriba :salir para volver al menú.");
   } else if (support_ != support_state::idle) {
     support_ = support_state::ended;
     term_.interrupt();  // back to the menu without waiting for a line
@@ -165,8 +177,11 @@ asio::awaitable<bool> customer_app::join_queue() {
   if (support_ == support_state::joining) {  // not already taken by an executive
     support_ = support_state::queued;
     queue_position_ = int_field(*joined, "position", 1);
-    say("Está en la cola de espera, posición " + std::to_string(queue_position_) +
-        ". Escriba :salir para volver al menú.");
+    if (int_field(*joined, "available_executives", 1) == 0)
+      say("No hay ningún ejecutivo disponible en este momento. Puede esperar igual (lo "
+          "atenderán cuando uno se conecte) o escribir :salir para volver al menú.");
+    say("Está en la cola de espera, posición " + std::to_string(queue_position_) + "." +
+        eta_text(*joined) + " Escriba :salir para volver al menú.");
   }
   co_return true;
 }

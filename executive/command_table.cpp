@@ -39,6 +39,13 @@ constexpr char operations_type[] = "customer.operations";
 constexpr char catalogue_type[] = "catalogue";
 constexpr char chat_end_type[] = "chat.end";
 
+template <bool available>
+std::optional<json::object> availability_request(std::string_view) {
+  json::object request = make_event("availability");
+  request["available"] = available;
+  return request;
+}
+
 std::optional<json::object> offer_request(std::string_view args) {
   const auto parsed = term::parse_card_and_price(args, true);
   if (!parsed)
@@ -130,10 +137,24 @@ std::string show_published(const json::object& request, const json::object& repl
   return out;
 }
 
-std::string show_disconnected(const json::object&, const json::object&, served_customer& c) {
-  std::string out = assistant("Terminó la conversación con " +
-                              (c.name.empty() ? std::string("el cliente") : c.name) + ".");
-  c.clear();
+std::string show_availability(const json::object& request, const json::object& reply,
+                              served_customer&) {
+  const auto waiting = std::to_string(int_field(reply, "waiting", 0));
+  if (!bool_field(request, "available", true))
+    return assistant("Está ausente: no se le ofrecerán clientes (clientes esperando: " + waiting +
+                     "). :disponible para volver.");
+  return assistant("Está disponible (clientes esperando: " + waiting + ").");
+}
+
+std::string show_disconnected(const json::object&, const json::object& reply, served_customer& c) {
+  // With --assignment auto the next customer may already be assigned (chat.assigned first).
+  std::string name = c.name;
+  if (const auto* ended = object_field(reply, "customer"))
+    name = text_field(*ended, "name", name);
+  std::string out =
+      assistant("Terminó la conversación con " + (name.empty() ? "el cliente" : name) + ".");
+  if (name == c.name)
+    c.clear();
   return out;
 }
 
@@ -160,6 +181,10 @@ constexpr command table[] = {
      local_action::none, publish_request, "", nullptr, show_published},
     {":disconnect", "", "", "terminar la conversación con el cliente", local_action::none,
      plain<chat_end_type>, "", nullptr, show_disconnected},
+    {":ausente", "", "", "no recibir clientes (la conversación en curso sigue)", local_action::none,
+     availability_request<false>, "", nullptr, show_availability},
+    {":disponible", "", "", "volver a recibir clientes", local_action::none,
+     availability_request<true>, "", nullptr, show_availability},
     {":exit", "", "", "cerrar sesión", local_action::exit},
     {":help", "", "", "esta ayuda", local_action::help},
 };

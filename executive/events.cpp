@@ -3,6 +3,7 @@
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "executive/executive_app.hpp"
+#include "executive/views.hpp"
 
 namespace tcs::executive {
 
@@ -27,6 +28,21 @@ std::string offer_answer_text(const json::object& event, const served_customer& 
   return text + ".";
 }
 
+// "Clientes esperando (2): Ana Pérez (3 min 5 s), Bruno Díaz (40 s). :connect para atender."
+std::string who_waits_text(const json::object& event) {
+  std::string names;
+  for (const auto& c : term::objects(term::array_field(event, "customers"))) {
+    names += names.empty() ? "" : ", ";
+    names += text_field(c, "name", "?") + " (" + waited(int_field(c, "waiting_s", 0)) + ")";
+  }
+  const auto waiting = int_field(event, "waiting", 0);
+  const auto listed = static_cast<std::int64_t>(term::array_field(event, "customers").size());
+  if (waiting > listed)
+    names += " y " + std::to_string(waiting - listed) + " más";
+  return "Clientes esperando (" + std::to_string(waiting) + "): " + names +
+         ". :connect para atender.";
+}
+
 }  // namespace
 
 bool executive_app::on_support_event(const json::object& event) {
@@ -43,6 +59,18 @@ bool executive_app::on_support_event(const json::object& event) {
     say("El cliente " + name + " ya no espera: " +
         (text_field(event, "reason") == "disconnected" ? "se desconectó." : "salió de la cola.") +
         " Clientes esperando: " + std::to_string(int_field(event, "waiting", 0)) + ".");
+  } else if (type == "queue.count") {  // busy or away: only the count
+    say("Clientes esperando: " + std::to_string(int_field(event, "waiting", 0)) + ".");
+  } else if (type == "queue.waiting") {  // just became free or available
+    say(who_waits_text(event));
+  } else if (type == "chat.assigned") {  // --assignment auto
+    if (const auto* c = object_field(event, "customer")) {
+      customer_.name = text_field(*c, "name", "el cliente");
+      customer_.first_name = text_field(*c, "first_name", customer_.name);
+      say("Se le asignó a " + customer_.name + " (" + text_field(*c, "email", "?") +
+          "), que esperó " + waited(int_field(event, "waited_s", 0)) +
+          ". Lo que escriba se le envía; :disconnect termina la conversación.");
+    }
   } else if (type == "chat.message") {
     term_.print(term::chat_line(event, customer_.first_name), term::voice::other);
   } else if (type == "chat.ended") {

@@ -43,6 +43,18 @@ std::string render_queue(const json::array& queue) {
   return "Cola de espera (" + std::to_string(queue.size()) + "):\n" + lines.text();
 }
 
+// "Ejecutivos: Eva Soto (disponible), Tom Ruiz (ausente, en conversación)."
+std::string render_executives(const json::array& executives) {
+  std::string out;
+  for (const auto& e : term::objects(executives)) {
+    out += out.empty() ? "Ejecutivos: " : ", ";
+    out += text_field(e, "name", "?") +
+           (term::bool_field(e, "available", true) ? " (disponible" : " (ausente");
+    out += term::bool_field(e, "chatting", false) ? ", en conversación)" : ")";
+  }
+  return out.empty() ? out : term::assistant(out + ".") + "\n";
+}
+
 }  // namespace
 
 std::string waited(std::int64_t seconds) {
@@ -82,7 +94,11 @@ std::string render_status(const json::object& reply) {
     out = term::assistant("Clientes conectados (" + std::to_string(customers.size()) + "):") +
           "\n" + lines.text();
   }
-  return out + "\n" + render_queue(array_field(reply, "queue"));
+  out += "\n" + render_executives(array_field(reply, "executives")) +
+         render_queue(array_field(reply, "queue"));
+  if (auto average = get_int(reply, "average_wait_s"))
+    out += "\nEspera promedio de la última hora: " + waited(*average) + ".";
+  return out;
 }
 
 std::string render_details(const json::object& reply) {

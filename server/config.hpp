@@ -61,6 +61,9 @@ struct server_config {
   std::size_t max_protocol_errors = 50;
   // Failed-login growing delays, never a lock-out (see services/login_throttle.hpp).
   services::throttle_policy throttle;
+  // `--assignment auto`: waiting customers are given to free available executives at once
+  // (services/support_desk.hpp, assign_next); manual: executives take them with :connect.
+  bool auto_assign = false;
   // The password-hashing queue: waiting jobs in all and per client address (pool_limits.hpp).
   security::pool_limits hash_queue;
 };

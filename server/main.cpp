@@ -283,6 +283,7 @@ int main(int argc, char** argv) {
       ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before its next attempts are spaced out (1 s, doubling)")
       ("address-slow-after", po::value(&config.throttle.address_slow_after)->default_value(config.throttle.address_slow_after), "failed logins from one address before its next attempts are spaced out")
       ("login-max-delay", po::value<std::int64_t>()->default_value(config.throttle.max_delay_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_delay_ms = s * 1000; }), "seconds: the longest spacing between two attempts of a slowed account or address")
+      ("assignment", po::value<std::string>()->default_value("manual")->notifier([&](const std::string& v) { if (v != "manual" && v != "auto") throw po::error("--assignment must be manual or auto"); config.auto_assign = v == "auto"; }), "manual (executives :connect) or auto (the longest-waiting customer goes at once to the available executive idle longest)")
       ("login-max-wait", po::value<std::int64_t>()->default_value(config.throttle.max_wait_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_wait_ms = s * 1000; }), "seconds a login may wait for its turn; a later turn is refused with too_many_attempts");
   // clang-format on
   try {

@@ -45,8 +45,8 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
   peer& caller = *ctx.caller;
   const bool by_customer = caller.who == role::customer;
   auto& desk = ctx.services.support();
-  auto closed = by_customer ? desk.end_chat_by_customer(caller.account_id)
-                            : desk.end_chat_by_executive(caller.account_id);
+  auto closed = by_customer ? desk.end_chat_by_customer(caller.account_id, ctx.services.now())
+                            : desk.end_chat_by_executive(caller.account_id, ctx.services.now());
   if (!closed)
     co_return closed.error();
   const std::string customer =
@@ -73,7 +73,13 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
     support::tell_chat_ended(
         ctx.services, other, "ended_by_executive",
         caller.first_name() + " terminó la conversación. ¡Gracias por contactarnos!");
-  co_return json::object{};
+  // The executive is free again: who is waiting now (customers may have queued meanwhile).
+  support::auto_assign(ctx.sessions, ctx.services);
+  support::tell_who_waits(ctx.services, by_customer ? other : ctx.caller, ctx.sessions);
+  json::object body;
+  if (!by_customer)  // whose chat ended: a `chat.assigned` may have come before this reply
+    body["customer"] = json::object{{"name", customer}};
+  co_return body;
 }
 
 constexpr field_spec chat_send_fields[] = {{"text", field_kind::string}};

@@ -27,6 +27,11 @@ awaitable<result<json::object>> queue_join(request_context& ctx) {
   json::object body;
   body["position"] = static_cast<std::int64_t>(joined->position);
   body["waiting"] = static_cast<std::int64_t>(joined->waiting);
+  // 0: nobody is there to help; the terminal offers to wait anyway or go back to the menu.
+  body["available_executives"] =
+      static_cast<std::int64_t>(ctx.services.support().available_executives());
+  support::add_eta(body, ctx.services.support(), customer.account_id);
+  support::auto_assign(ctx.sessions, ctx.services);
   support::announce_waiting(ctx.sessions, ctx.services, customer);
   co_return body;
 }
@@ -55,7 +60,7 @@ awaitable<result<json::object>> connect(request_context& ctx) {
       // Cannot happen (a customer's teardown takes it out of the queue); never pair with a
       // ghost: drop it and take the next one.
       log::error("customer " + std::to_string(pair->customer_id) + " was queued without a session");
-      desk.end_chat_by_executive(executive.account_id);
+      desk.end_chat_by_executive(executive.account_id, ctx.services.now());
       continue;
     }
     ctx.audit.detail = "Atendido por el ejecutivo " + executive.name + " tras " +
@@ -74,9 +79,30 @@ awaitable<result<json::object>> connect(request_context& ctx) {
     ev["executive"] = support::executive_ref(executive);
     server_state::send(*customer, ev);
     support::tell_positions(ctx.sessions, ctx.services, pair->moved);
+    support::announce_served(ctx.sessions, ctx.services, executive.account_id);
     co_return body;
   }
 }
+
+// `:ausente` / `:disponible`. An executive who becomes available and free is told at once who
+// is waiting.
+awaitable<result<json::object>> availability(request_context& ctx) {
+  peer& executive = *ctx.caller;
+  const bool available = get_bool(ctx.request, "available").value();
+  auto& desk = ctx.services.support();
+  if (desk.set_available(executive.account_id, available, ctx.services.now()))
+    log::console("Ejecutivo " + executive.name + (available ? " disponible." : " ausente."));
+  json::object body;
+  body["available"] = available;
+  body["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  if (available)
+    support::auto_assign(ctx.sessions, ctx.services);
+  if (available)
+    support::tell_who_waits(ctx.services, ctx.caller, ctx.sessions);
+  co_return body;
+}
+
+constexpr field_spec availability_fields[] = {{"available", field_kind::boolean}};
 
 const command table[] = {
     {"queue.join",
@@ -97,6 +123,8 @@ const command table[] = {
      connect,
      ":connect - serve the longest-waiting customer",
      audit_done(actions::referral)},
+    {"availability", access::executive, availability_fields, availability,
+     ":ausente / :disponible - whether customers are offered to the executive"},
 };
 
 }  // namespace

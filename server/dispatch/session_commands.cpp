@@ -158,6 +158,10 @@ awaitable<result<json::object>> login(request_context& ctx) {
   const role r = req->executive ? role::executive : role::customer;
   if (!ctx.sessions.log_in(*ctx.caller, r, account->id, account->name, account->email))
     co_return failure{errc::already_logged_in};
+  if (r == role::executive)
+    services.support().executive_arrived(account->id, services.now());
+  if (r == role::executive)
+    services.support().executive_arrived(account->id, services.now());
   ctx.audit.detail = ctx.caller->remote_address;
   ctx.audit.line = std::string(audit::role_word(r)) + " " + ctx.caller->name + " conectado.";
   co_return login_reply(ctx.sessions, *ctx.caller);

@@ -1,6 +1,8 @@
 // Names, references and events shared by the support areas.
 #include "server/dispatch/support_common.hpp"
 
+#include <algorithm>
+
 namespace tcs::support {
 
 using services::support_state;
@@ -69,10 +71,30 @@ void tell_position(server_state& sessions, services::service_set& services,
   json::object ev = make_event("queue.position");
   ev["position"] = static_cast<std::int64_t>(*position);
   ev["waiting"] = static_cast<std::int64_t>(services.support().waiting());
+  add_eta(ev, services.support(), customer_id);
   server_state::send(*p, ev);
 }
 
+// The event to every executive: `offered` to those a waiting customer is offered to (available
+// and free), `queue.count` to the busy and the away ones.
+void tell_executives(server_state& sessions, services::support_desk& desk,
+                     const json::object& offered) {
+  json::object count = make_event("queue.count");
+  count["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  auto offered_frame = std::make_shared<const std::string>(encode_message(offered));
+  auto count_frame = std::make_shared<const std::string>(encode_message(count));
+  for (auto& p : sessions.snapshot()) {
+    if (p->who == role::executive)
+      p->deliver(desk.offered(p->account_id) ? offered_frame : count_frame);
+  }
+}
+
 }  // namespace
+
+void add_eta(json::object& ev, const services::support_desk& desk, std::int64_t customer_id) {
+  if (auto eta = desk.eta_s(customer_id))
+    ev["eta_s"] = *eta;
+}
 
 void tell_positions(server_state& sessions, services::service_set& services,
                     const std::vector<services::position_change>& moved) {
@@ -88,11 +110,7 @@ void announce_waiting(server_state& sessions, services::service_set& services,
   json::object ev = make_event("queue.joined");
   ev["customer"] = customer_ref(customer);
   ev["waiting"] = static_cast<std::int64_t>(desk.waiting());
-  auto frame = std::make_shared<const std::string>(encode_message(ev));
-  for (auto& p : sessions.snapshot()) {
-    if (p->who == role::executive && desk.is_free(p->account_id))
-      p->deliver(frame);
-  }
+  tell_executives(sessions, desk, ev);
 }
 
 void announce_left(server_state& sessions, services::service_set& services, const peer& customer,
@@ -102,11 +120,42 @@ void announce_left(server_state& sessions, services::service_set& services, cons
   ev["customer"] = customer_ref(customer);
   ev["reason"] = reason;
   ev["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  tell_executives(sessions, desk, ev);
+}
+
+void announce_served(server_state& sessions, services::service_set& services,
+                     std::int64_t executive_id) {
+  auto& desk = services.support();
+  json::object ev = make_event("queue.count");
+  ev["waiting"] = static_cast<std::int64_t>(desk.waiting());
   auto frame = std::make_shared<const std::string>(encode_message(ev));
   for (auto& p : sessions.snapshot()) {
-    if (p->who == role::executive && desk.is_free(p->account_id))
+    if (p->who == role::executive && p->account_id != executive_id && !desk.offered(p->account_id))
       p->deliver(frame);
   }
+}
+
+void tell_who_waits(services::service_set& services, const std::shared_ptr<peer>& executive,
+                    server_state& sessions) {
+  auto& desk = services.support();
+  if (!executive || !desk.offered(executive->account_id) || desk.waiting() == 0)
+    return;
+  json::object ev = make_event("queue.waiting");
+  ev["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  json::array customers;
+  const std::int64_t now = services.now();
+  for (const auto& entry : desk.queue()) {
+    if (customers.size() == max_listed_waiting)
+      break;
+    json::object c;
+    auto p = sessions.customer_peer(entry.customer_id);
+    c["email"] = p ? p->email : "";
+    c["name"] = customer_name(sessions, services, entry.customer_id);
+    c["waiting_s"] = std::max<std::int64_t>(0, now - entry.joined_at);
+    customers.push_back(std::move(c));
+  }
+  ev["customers"] = std::move(customers);
+  server_state::send(*executive, ev);
 }
 
 void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
@@ -132,6 +181,7 @@ void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer
     if (auto position = services.support().position_of(to->account_id))
       ev["position"] = static_cast<std::int64_t>(*position);
     ev["waiting"] = static_cast<std::int64_t>(services.support().waiting());
+    add_eta(ev, services.support(), to->account_id);
   }
   server_state::send(*to, ev);
 }

@@ -24,6 +24,9 @@
 
 namespace tcs::support {
 
+// Customers named in a `queue.waiting` event (the rest are counted).
+inline constexpr std::size_t max_listed_waiting = 5;
+
 // Card names echoed on the console.
 inline constexpr std::size_t max_logged_name_bytes = 80;
 
@@ -47,13 +50,29 @@ std::string executive_name(server_state& sessions, services::service_set& servic
 // Sends each moved customer its current place, read from the desk now.
 void tell_positions(server_state& sessions, services::service_set& services,
                     const std::vector<services::position_change>& moved);
-// Tells every free executive that `customer` is waiting (`El cliente ... se quiere conectar`).
+// `eta_s` of a queued customer, when there is an estimate.
+void add_eta(json::object& ev, const services::support_desk& desk, std::int64_t customer_id);
+// Tells every available free executive that `customer` is waiting (`El cliente ... se quiere
+// conectar`); the busy and the away ones get the new count (`queue.count`).
 void announce_waiting(server_state& sessions, services::service_set& services,
                       const peer& customer);
-// Tells every free executive that `customer` no longer waits (`queue.left`, reason "left" or
-// "disconnected"), so a "se quiere conectar" line is not taken as current.
+// Tells every available free executive that `customer` no longer waits (`queue.left`, reason
+// "left" or "disconnected"), so a "se quiere conectar" line is not taken as current; the busy
+// and the away ones get the new count (`queue.count`).
 void announce_left(server_state& sessions, services::service_set& services, const peer& customer,
                    std::string_view reason);
+// An executive took a customer: the other busy or away executives get the new count.
+void announce_served(server_state& sessions, services::service_set& services,
+                     std::int64_t executive_id);
+// Tells an executive who just became free or available who is waiting (`queue.waiting`), if
+// anyone is and it is offered customers.
+void tell_who_waits(services::service_set& services, const std::shared_ptr<peer>& executive,
+                    server_state& sessions);
+// `--assignment auto`: gives waiting customers to available free executives (idle longest
+// first) until none is left; the customer gets `chat.started`, the executive `chat.assigned`.
+// Does nothing in manual mode. Called after every change that may free a slot or add a
+// customer.
+void auto_assign(server_state& sessions, services::service_set& services);
 void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
                           std::string_view reason);
 void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer>& to,

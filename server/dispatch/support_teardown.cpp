@@ -18,7 +18,7 @@ void customer_left(server_state& sessions, services::service_set& services, cons
   // Only the session that owns the account's registry entry speaks for it.
   if (auto owner = sessions.customer_peer(gone.account_id); owner && owner.get() != &gone)
     return;
-  auto departure = services.support().customer_gone(gone.account_id);
+  auto departure = services.support().customer_gone(gone.account_id, services.now());
   if (departure.was == support_state::queue) {
     audit::record_activity(services, gone, actions::queue_leave,
                            "Salió de la cola de espera al desconectarse");
@@ -38,6 +38,8 @@ void customer_left(server_state& sessions, services::service_set& services, cons
       support::tell_offer_cancelled(to, *closed.cancelled_offer, "customer_disconnected");
     support::tell_chat_ended(services, to, "customer_disconnected",
                              "El cliente " + gone.name + " se desconectó.");
+    support::auto_assign(sessions, services);
+    support::tell_who_waits(services, to, sessions);
   }
 }
 
@@ -61,6 +63,7 @@ void executive_left(server_state& sessions, services::service_set& services, con
   support::tell_chat_ended(services, to, "executive_disconnected",
                            gone.first_name() + " se desconectó.");
   support::tell_positions(sessions, services, back->moved);
+  support::auto_assign(sessions, services);
   if (to)
     support::announce_waiting(sessions, services, *to);
 }

@@ -23,6 +23,8 @@ using services::support_state;
 
 // `:status` has two lists in one reply, so each of its pages gets half the bytes of a page.
 constexpr std::size_t max_status_page_bytes = max_page_bytes / 2;
+// Executives listed by `:status` (a store has a handful; names are capped at login).
+constexpr std::size_t max_listed_executives = 20;
 
 // The reply fields of a page whose items came in order, `next` being the cursor of the last
 // item on it when more follow: `truncated` (kept from before pages: true when more follow),
@@ -101,6 +103,22 @@ list_page page_of_queue(request_context& ctx, const page_request& page, std::siz
   return result;
 }
 
+// The logged-in executives (at most max_listed_executives): name, available, chatting.
+json::array executives_of(request_context& ctx) {
+  const auto& desk = ctx.services.support();
+  json::array out;
+  for (const auto& p : ctx.sessions.snapshot()) {
+    if (p->who != role::executive || out.size() == max_listed_executives)
+      continue;
+    json::object e;
+    e["name"] = p->name;
+    e["available"] = desk.is_available(p->account_id);
+    e["chatting"] = !desk.is_free(p->account_id);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 awaitable<result<json::object>> status(request_context& ctx) {
   auto page = read_page_request(ctx.request);
   if (!page)
@@ -120,6 +138,9 @@ awaitable<result<json::object>> status(request_context& ctx) {
   json::object body;
   body["customers_online"] = customers.total;
   body["waiting"] = static_cast<std::int64_t>(desk.waiting());
+  body["executives"] = executives_of(ctx);
+  if (auto average = desk.average_wait_s(ctx.services.now()))
+    body["average_wait_s"] = *average;
   page_reply_fields(body, customers.total, customers.more, customers.last);
   if (queue.more)
     body["queue_next"] = *queue.last;

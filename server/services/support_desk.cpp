@@ -44,6 +44,66 @@ const offer* support_desk::open_offer(std::int64_t executive_id) const {
   return &*it->second.open_offer;
 }
 
+bool support_desk::is_available(std::int64_t executive_id) const {
+  auto it = executives_.find(executive_id);
+  return it == executives_.end() || it->second.available;
+}
+
+std::size_t support_desk::available_executives() const {
+  return static_cast<std::size_t>(std::count_if(executives_.begin(), executives_.end(),
+                                                [](const auto& e) { return e.second.available; }));
+}
+
+std::optional<std::int64_t> support_desk::eta_s(std::int64_t customer_id) const {
+  auto position = position_of(customer_id);
+  if (!position)
+    return std::nullopt;
+  std::size_t slots = 0;
+  std::size_t free = 0;
+  for (const auto& [executive_id, e] : executives_) {
+    if (!e.available)
+      continue;
+    ++slots;
+    if (is_free(executive_id))
+      ++free;
+  }
+  return stats_.estimate_s(*position, free, slots);
+}
+
+void support_desk::executive_arrived(std::int64_t executive_id, std::int64_t now) {
+  executives_[executive_id] = executive_state{true, now};
+}
+
+bool support_desk::set_available(std::int64_t executive_id, bool available, std::int64_t now) {
+  auto [it, inserted] = executives_.try_emplace(executive_id, executive_state{true, now});
+  const bool changed = it->second.available != available;
+  it->second.available = available;
+  if (changed && available)
+    it->second.idle_since = now;
+  return changed;
+}
+
+std::optional<paired> support_desk::assign_next(std::int64_t now) {
+  if (queue_.empty())
+    return std::nullopt;
+  std::optional<std::int64_t> best;
+  std::int64_t best_idle = 0;
+  for (const auto& [executive_id, e] : executives_) {
+    if (!e.available || !is_free(executive_id))
+      continue;
+    if (!best || e.idle_since < best_idle || (e.idle_since == best_idle && executive_id < *best)) {
+      best = executive_id;
+      best_idle = e.idle_since;
+    }
+  }
+  if (!best)
+    return std::nullopt;
+  auto pair = connect(*best, now);
+  if (!pair)
+    return std::nullopt;
+  return std::move(*pair);
+}
+
 result<queue_joined> support_desk::join(std::int64_t customer_id, std::int64_t now) {
   switch (state_of(customer_id)) {
     case support_state::queue:
@@ -70,34 +130,39 @@ result<paired> support_desk::connect(std::int64_t executive_id, std::int64_t now
   if (chats_.contains(executive_id))
     return failure{errc::invalid_state,
                    "Ya está conversando con un cliente: termine esa conversación primero."};
+  if (!is_available(executive_id))
+    return failure{errc::invalid_state,
+                   "Está ausente: use :disponible para volver a atender clientes."};
   if (queue_.empty())
     return failure{errc::invalid_state, "No hay clientes esperando."};
   const queue_entry next = queue_.front();
   queue_.pop_front();
+  stats_.customer_served(now - next.joined_at, now);
   chats_.emplace(executive_id, chat{next.customer_id, now, next.joined_at, std::nullopt});
   chatting_.emplace(next.customer_id, executive_id);
   return paired{next.customer_id, executive_id, std::max<std::int64_t>(0, now - next.joined_at),
                 positions_from(0)};
 }
 
-result<chat_closed> support_desk::end_chat_by_customer(std::int64_t customer_id) {
+result<chat_closed> support_desk::end_chat_by_customer(std::int64_t customer_id, std::int64_t now) {
   auto it = chatting_.find(customer_id);
   if (it == chatting_.end())
     return failure{errc::not_in_chat, "No está conversando con un ejecutivo."};
-  return close_chat(it->second);
+  return close_chat(it->second, now);
 }
 
-result<chat_closed> support_desk::end_chat_by_executive(std::int64_t executive_id) {
+result<chat_closed> support_desk::end_chat_by_executive(std::int64_t executive_id,
+                                                        std::int64_t now) {
   if (!chats_.contains(executive_id))
     return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
-  return close_chat(executive_id);
+  return close_chat(executive_id, now);
 }
 
-customer_departure support_desk::customer_gone(std::int64_t customer_id) {
+customer_departure support_desk::customer_gone(std::int64_t customer_id, std::int64_t now) {
   customer_departure out;
   if (auto it = chatting_.find(customer_id); it != chatting_.end()) {
     out.was = support_state::chat;
-    out.chat = close_chat(it->second);
+    out.chat = close_chat(it->second, now);
     return out;
   }
   if (auto moved = leave(customer_id)) {
@@ -108,11 +173,12 @@ customer_departure support_desk::customer_gone(std::int64_t customer_id) {
 }
 
 std::optional<requeued> support_desk::executive_gone(std::int64_t executive_id, std::int64_t now) {
+  executives_.erase(executive_id);
   auto it = chats_.find(executive_id);
   if (it == chats_.end())
     return std::nullopt;
   const std::int64_t queued_at = std::min(it->second.queued_at, now);
-  chat_closed closed = close_chat(executive_id);
+  chat_closed closed = close_chat(executive_id, now);
   queue_.push_front({closed.customer_id, queued_at});
   requeued out;
   out.customer_id = closed.customer_id;
@@ -191,8 +257,11 @@ std::vector<position_change> support_desk::positions_from(std::size_t from) cons
   return out;
 }
 
-chat_closed support_desk::close_chat(std::int64_t executive_id) {
+chat_closed support_desk::close_chat(std::int64_t executive_id, std::int64_t now) {
   auto it = chats_.find(executive_id);
+  stats_.chat_ended(now - it->second.started_at);
+  if (auto e = executives_.find(executive_id); e != executives_.end())
+    e->second.idle_since = now;
   chat_closed out{it->second.customer_id, executive_id, std::move(it->second.open_offer)};
   chatting_.erase(it->second.customer_id);
   chats_.erase(it);

@@ -14,9 +14,15 @@
 //   not_found (an offer that is not open or not the caller's). Nothing changes on a failure.
 // - Offers live only as long as their chat: at most one open offer per chat; ending the chat
 //   for any reason cancels it, and the decision carries the cancelled offer.
+// - Executives are known from executive_arrived() (login) to executive_gone(); they are
+//   available on arrival. An away executive keeps its chat but cannot :connect and is not
+//   counted in the estimate's slots; an executive the desk does not know counts as available.
+// - Chat lengths and waits go into wait_stats when a chat ends and when a customer is served;
+//   estimates are computed when asked (from the queue as it is then).
 #pragma once
 
 #include "common/protocol/errc.hpp"
+#include "server/services/wait_stats.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -100,6 +106,28 @@ class support_desk {
   std::size_t chats() const noexcept { return chats_.size(); }
   // The chat's open offer, if any.
   const offer* open_offer(std::int64_t executive_id) const;
+  bool is_available(std::int64_t executive_id) const;
+  // Available and free: the executive a waiting customer is offered to.
+  bool offered(std::int64_t executive_id) const {
+    return is_available(executive_id) && is_free(executive_id);
+  }
+  std::size_t available_executives() const;
+  // The estimated wait of a queued customer (wait_stats.hpp); nullopt if not queued or if no
+  // executive is available.
+  std::optional<std::int64_t> eta_s(std::int64_t customer_id) const;
+  std::optional<std::int64_t> average_wait_s(std::int64_t now) const {
+    return stats_.average_wait_s(now);
+  }
+
+  // --- Executives ----------------------------------------------------------------------------
+  // A logged-in executive, available.
+  void executive_arrived(std::int64_t executive_id, std::int64_t now);
+  // `:ausente` / `:disponible`. True if that changed its availability (false: it already was).
+  bool set_available(std::int64_t executive_id, bool available, std::int64_t now);
+  // `--assignment auto`: the longest-waiting customer to the available free executive idle
+  // longest (free since its arrival, its last chat's end or its return from away; ties: the
+  // lowest id). nullopt when the queue is empty or no such executive is known.
+  std::optional<paired> assign_next(std::int64_t now);
 
   // --- Queue ---------------------------------------------------------------------------------
   // Appends the customer to the queue. invalid_state if already queued or in a chat.
@@ -110,17 +138,17 @@ class support_desk {
 
   // --- Chats ---------------------------------------------------------------------------------
   // Pairs a free executive with the longest-waiting customer. invalid_state if the executive
-  // is already chatting or the queue is empty.
+  // is already chatting or away, or the queue is empty.
   result<paired> connect(std::int64_t executive_id, std::int64_t now);
   // Either side ends its chat normally. not_in_chat if the caller has none. The customer goes
   // back to the menu (not to the queue); the executive is free.
-  result<chat_closed> end_chat_by_customer(std::int64_t customer_id);
-  result<chat_closed> end_chat_by_executive(std::int64_t executive_id);
+  result<chat_closed> end_chat_by_customer(std::int64_t customer_id, std::int64_t now);
+  result<chat_closed> end_chat_by_executive(std::int64_t executive_id, std::int64_t now);
 
   // --- Departures (never fail; nothing to do is a valid answer) ------------------------------
-  customer_departure customer_gone(std::int64_t customer_id);
-  // The executive's customer, if any, is put back at the head of the queue with the time it
-  // first joined (its waiting time goes on, it does not restart).
+  customer_departure customer_gone(std::int64_t customer_id, std::int64_t now);
+  // The executive is forgotten. Its customer, if any, is put back at the head of the queue with the
+  // time it first joined (its waiting time goes on, it does not restart).
   std::optional<requeued> executive_gone(std::int64_t executive_id, std::int64_t now);
 
   // --- Offers --------------------------------------------------------------------------------
@@ -149,11 +177,17 @@ class support_desk {
   std::deque<queue_entry>::const_iterator find_queued(std::int64_t customer_id) const;
   // Positions of the entries from index `from` on, after a change in front of them.
   std::vector<position_change> positions_from(std::size_t from) const;
-  chat_closed close_chat(std::int64_t executive_id);
+  chat_closed close_chat(std::int64_t executive_id, std::int64_t now);
 
   std::deque<queue_entry> queue_;                            // front = longest waiting
   std::unordered_map<std::int64_t, chat> chats_;             // by executive id
   std::unordered_map<std::int64_t, std::int64_t> chatting_;  // customer id -> executive id
+  struct executive_state {
+    bool available = true;
+    std::int64_t idle_since = 0;
+  };
+  std::unordered_map<std::int64_t, executive_state> executives_;  // the known executives
+  wait_stats stats_;
   std::int64_t next_offer_id_ = 1;
 };
 

@@ -40,7 +40,7 @@ def full_conversation():
 
         # The customer queues; the free executive is told.
         ana.send("6")
-        ana.expect(r"Asistente: Está en la cola de espera, posición 1\. "
+        ana.expect(r"Asistente: Está en la cola de espera, posición 1\. Lo atenderán en breve\. "
                    r"Escriba :salir para volver al menú\.")
         val.expect(r"Asistente: El cliente Ana Rojas se quiere conectar")
         val.send(":status")

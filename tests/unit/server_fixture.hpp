@@ -126,7 +126,9 @@ struct server_env {
   }
   std::shared_ptr<recording_peer> executive(std::string_view email) {
     auto account = store::accounts_repository(db).find_executive(email).value();
-    return logged_in(role::executive, account.id, account.name, account.email);
+    auto p = logged_in(role::executive, account.id, account.name, account.email);
+    services.support().executive_arrived(account.id, services.now());  // as login does
+    return p;
   }
   std::shared_ptr<recording_peer> logged_in(role r, std::int64_t account, std::string name,
                                             std::string email) {

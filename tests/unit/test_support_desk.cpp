@@ -165,7 +165,7 @@ TEST_CASE("no customer is paired twice", "[support][desk]") {
         continue;
       CHECK(served.insert(p->customer_id).second);
       REQUIRE(big.invariants_hold());
-      REQUIRE(big.end_chat_by_executive(e));
+      REQUIRE(big.end_chat_by_executive(e, t0 + 50));
     }
   }
   CHECK(served == std::set<std::int64_t>(customers.begin(), customers.end()));
@@ -180,23 +180,23 @@ TEST_CASE("ending a chat: either side, the customer goes back to the menu", "[su
   REQUIRE(desk.connect(eva, t0));
   REQUIRE(desk.connect(tom, t0));
 
-  auto by_customer = desk.end_chat_by_customer(ana);
+  auto by_customer = desk.end_chat_by_customer(ana, t0 + 50);
   REQUIRE(by_customer);
   CHECK(by_customer->customer_id == ana);
   CHECK(by_customer->executive_id == eva);
   CHECK(desk.state_of(ana) == support_state::menu);
   CHECK(desk.is_free(eva));
 
-  auto by_executive = desk.end_chat_by_executive(tom);
+  auto by_executive = desk.end_chat_by_executive(tom, t0 + 50);
   REQUIRE(by_executive);
   CHECK(by_executive->customer_id == ben);
   CHECK(desk.state_of(ben) == support_state::menu);
   CHECK(desk.waiting() == 0);
 
-  auto none = desk.end_chat_by_executive(tom);
+  auto none = desk.end_chat_by_executive(tom, t0 + 50);
   REQUIRE_FALSE(none);
   CHECK(none.error().code == errc::not_in_chat);
-  auto none_customer = desk.end_chat_by_customer(ana);
+  auto none_customer = desk.end_chat_by_customer(ana, t0 + 50);
   REQUIRE_FALSE(none_customer);
   CHECK(none_customer.error().code == errc::not_in_chat);
   CHECK(desk.invariants_hold());
@@ -209,13 +209,13 @@ TEST_CASE("a customer leaving: from the queue or from a chat", "[support][desk]"
   REQUIRE(desk.connect(eva, t0));  // ana
 
   SECTION("queued") {
-    auto gone = desk.customer_gone(ben);
+    auto gone = desk.customer_gone(ben, t0 + 50);
     CHECK(gone.was == support_state::queue);
     CHECK(as_pairs(gone.moved) == pairs{{cam, 1}});
     CHECK_FALSE(gone.chat);
   }
   SECTION("chatting: the executive is free") {
-    auto gone = desk.customer_gone(ana);
+    auto gone = desk.customer_gone(ana, t0 + 50);
     CHECK(gone.was == support_state::chat);
     REQUIRE(gone.chat);
     CHECK(gone.chat->executive_id == eva);
@@ -224,7 +224,7 @@ TEST_CASE("a customer leaving: from the queue or from a chat", "[support][desk]"
     CHECK(queued_ids(desk) == std::vector<std::int64_t>{ben, cam});
   }
   SECTION("in the menu: nothing") {
-    auto gone = desk.customer_gone(dan);
+    auto gone = desk.customer_gone(dan, t0 + 50);
     CHECK(gone.was == support_state::menu);
     CHECK(gone.moved.empty());
     CHECK_FALSE(gone.chat);
@@ -332,18 +332,18 @@ TEST_CASE("offers die with their chat", "[support][desk]") {
   REQUIRE(o);
 
   SECTION("the executive ends the chat") {
-    auto closed = desk.end_chat_by_executive(eva);
+    auto closed = desk.end_chat_by_executive(eva, t0 + 50);
     REQUIRE(closed);
     REQUIRE(closed->cancelled_offer);
     CHECK(closed->cancelled_offer->id == o->id);
   }
   SECTION("the customer ends the chat") {
-    auto closed = desk.end_chat_by_customer(ana);
+    auto closed = desk.end_chat_by_customer(ana, t0 + 50);
     REQUIRE(closed);
     REQUIRE(closed->cancelled_offer);
   }
   SECTION("the customer leaves") {
-    auto gone = desk.customer_gone(ana);
+    auto gone = desk.customer_gone(ana, t0 + 50);
     REQUIRE(gone.chat);
     REQUIRE(gone.chat->cancelled_offer);
   }
@@ -353,5 +353,118 @@ TEST_CASE("offers die with their chat", "[support][desk]") {
   REQUIRE(desk.join(ana, t0));
   REQUIRE(desk.connect(eva, t0));
   CHECK_FALSE(desk.open_offer(eva));
+  CHECK(desk.invariants_hold());
+}
+
+// --- Availability and the wait estimate (issue 16) ---------------------------------------------
+
+TEST_CASE("an away executive is not offered customers and cannot connect", "[support][desk]") {
+  support_desk desk;
+  desk.executive_arrived(eva, t0);
+  desk.executive_arrived(tom, t0);
+  CHECK(desk.available_executives() == 2);
+  CHECK(desk.offered(eva));
+  CHECK(desk.set_available(eva, false, t0 + 1));
+  CHECK_FALSE(desk.set_available(eva, false, t0 + 2));  // already away: no change
+  CHECK_FALSE(desk.is_available(eva));
+  CHECK_FALSE(desk.offered(eva));
+  CHECK(desk.available_executives() == 1);
+  REQUIRE(desk.join(ana, t0 + 3));
+  auto refused = desk.connect(eva, t0 + 4);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == errc::invalid_state);
+  CHECK(desk.position_of(ana) == 1u);  // nothing changed
+  CHECK(desk.set_available(eva, true, t0 + 5));
+  CHECK(desk.connect(eva, t0 + 6));
+  // Away mid-chat: the chat goes on, but the executive is not offered the next customer.
+  CHECK(desk.set_available(eva, false, t0 + 7));
+  CHECK(desk.customer_of(eva) == ana);
+  desk.executive_gone(tom, t0 + 8);
+  CHECK(desk.available_executives() == 0);
+  CHECK(desk.invariants_hold());
+}
+
+TEST_CASE("the wait estimate follows Comm100's formula on recent chat lengths", "[support][desk]") {
+  support_desk desk;
+  REQUIRE(desk.join(ana, t0));
+  CHECK_FALSE(desk.eta_s(ana));  // no executive: no estimate
+  CHECK_FALSE(desk.eta_s(ben));  // not queued
+  desk.executive_arrived(eva, t0);
+  CHECK(desk.eta_s(ana) == 0);  // a free available executive: served at once
+  REQUIRE(desk.connect(eva, t0 + 30));
+  REQUIRE(desk.end_chat_by_executive(eva, t0 + 30 + 600));  // one chat of 10 min
+  REQUIRE(desk.join(ana, t0 + 700));
+  REQUIRE(desk.connect(eva, t0 + 700));
+  REQUIRE(desk.end_chat_by_customer(ana, t0 + 700 + 200));  // and one of 200 s: average 400
+  desk.executive_arrived(tom, t0 + 900);
+  REQUIRE(desk.join(ana, t0 + 900));
+  REQUIRE(desk.join(ben, t0 + 901));
+  REQUIRE(desk.join(cam, t0 + 902));
+  REQUIRE(desk.join(dan, t0 + 903));
+  REQUIRE(desk.connect(eva, t0 + 910));  // ana; tom is still free
+  // ben is served by tom at once; cam and dan wait for one of two chats to end.
+  CHECK(desk.eta_s(ben) == 0);
+  CHECK(desk.eta_s(cam) == 400);
+  CHECK(desk.eta_s(dan) == 400);
+  REQUIRE(desk.set_available(tom, false, t0 + 911));  // one slot left, and it is busy
+  CHECK(desk.eta_s(ben) == 400);
+  CHECK(desk.eta_s(cam) == 800);
+  CHECK(desk.eta_s(dan) == 1200);
+}
+
+TEST_CASE("the average wait covers the customers served in the last hour", "[support][desk]") {
+  support_desk desk;
+  desk.executive_arrived(eva, t0);
+  CHECK_FALSE(desk.average_wait_s(t0));
+  REQUIRE(desk.join(ana, t0));
+  REQUIRE(desk.connect(eva, t0 + 100));  // waited 100 s
+  REQUIRE(desk.end_chat_by_executive(eva, t0 + 200));
+  REQUIRE(desk.join(ben, t0 + 1000));
+  REQUIRE(desk.connect(eva, t0 + 1300));  // waited 300 s
+  CHECK(desk.average_wait_s(t0 + 1300) == 200);
+  CHECK(desk.average_wait_s(t0 + 100 + 3600) == 300);  // ana's wait is over an hour old
+  CHECK_FALSE(desk.average_wait_s(t0 + 1300 + 3600));
+}
+
+TEST_CASE("wait_stats keeps the last chats and starts from a default length", "[support][desk]") {
+  services::wait_stats stats;
+  CHECK(stats.average_chat_s() == services::wait_stats::default_chat_s);
+  for (int i = 0; i < 30; ++i)
+    stats.chat_ended(i < 10 ? 1000 : 100);  // the 10 long ones fall out of the last 20
+  CHECK(stats.average_chat_s() == 100);
+  CHECK_FALSE(stats.estimate_s(1, 0, 0));
+  CHECK(stats.estimate_s(1, 1, 1) == 0);
+  CHECK(stats.estimate_s(1, 0, 3) == 100);
+  CHECK(stats.estimate_s(3, 0, 3) == 100);
+  CHECK(stats.estimate_s(4, 0, 3) == 200);
+  CHECK(stats.estimate_s(5, 1, 3) == 200);
+}
+
+TEST_CASE("auto-assignment: oldest customer to the executive idle longest", "[support][desk]") {
+  support_desk desk;
+  CHECK_FALSE(desk.assign_next(t0));  // empty queue
+  REQUIRE(desk.join(ana, t0));
+  CHECK_FALSE(desk.assign_next(t0));  // no executive
+  desk.executive_arrived(tom, t0 + 1);
+  desk.executive_arrived(eva, t0 + 2);
+  REQUIRE(desk.join(ben, t0 + 3));
+  REQUIRE(desk.join(cam, t0 + 4));
+  auto first = desk.assign_next(t0 + 5);
+  REQUIRE(first);
+  CHECK(first->customer_id == ana);
+  CHECK(first->executive_id == tom);  // idle since t0 + 1
+  CHECK(first->waited_s == 5);
+  auto second = desk.assign_next(t0 + 5);
+  REQUIRE(second);
+  CHECK(second->customer_id == ben);
+  CHECK(second->executive_id == eva);
+  CHECK_FALSE(desk.assign_next(t0 + 6));  // nobody free
+  REQUIRE(desk.end_chat_by_executive(eva, t0 + 10));
+  REQUIRE(desk.end_chat_by_executive(tom, t0 + 11));
+  REQUIRE(desk.set_available(eva, false, t0 + 12));
+  auto third = desk.assign_next(t0 + 13);  // eva is away: tom, although idle for less
+  REQUIRE(third);
+  CHECK(third->customer_id == cam);
+  CHECK(third->executive_id == tom);
   CHECK(desk.invariants_hold());
 }
