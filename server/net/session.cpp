@@ -235,6 +235,10 @@ void session::arm_watchdog() {
   clock::time_point deadline;
   if (who == role::guest) {
     deadline = started_ + login_limit;
+    // A login being checked gets its answer, however long the hashing queue of a busy server
+    // takes: the limit is for peers that do not try. It is looked at again a limit later.
+    if (running_ && now >= deadline)
+      deadline = now + login_limit;
   } else {
     if (heartbeat_at_ && last_input_ >= *heartbeat_at_)
       heartbeat_at_.reset();  // answered

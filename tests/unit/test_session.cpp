@@ -6,6 +6,10 @@
 #include "server/net/session.hpp"
 #include "tests/unit/server_fixture.hpp"
 
+#include "server/store/demo_data.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 
@@ -14,6 +18,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 using tcs::net::message_transport;
@@ -212,4 +217,54 @@ TEST_CASE("the outbox counts the bytes not yet written and gives back a burst's 
   CHECK(out.empty());
   CHECK(out.bytes() == 0);
   CHECK(out.head_written() == 0);
+}
+
+TEST_CASE("a login still being checked at the login time limit gets its reply") {
+  // The password hash may wait its turn on a busy server; the limit is for peers that do not
+  // try. Here the pool's one thread is taken by another peer's verification, so the login is
+  // still queued when the loop next runs, past the limit: the deadline comes first, and must
+  // not cut the login short.
+  tcs::server_config config;
+  config.login_timeout_s = 1;
+  session_env env(config);
+  tcs::store::load_demo_data(env.db, tcs::test::fast_hash, tcs::test::demo_now);
+  auto s = env.open();
+  env.transport->arrive(hello());
+  env.run();
+  env.transport->written.clear();
+
+  const std::string slow =
+      tcs::security::hash_password("otra-clave", tcs::security::hash_cost::interactive);
+  bool other_done = false;
+  boost::asio::co_spawn(
+      env.ctx,
+      [&]() -> boost::asio::awaitable<void> {
+        tcs::security::password_pool::job_options options{"10.9.9.9", {}};
+        co_await env.pool.verify(slow, "otra-clave", std::move(options));
+        other_done = true;
+      },
+      boost::asio::detached);
+  env.run();  // the other verification runs on the pool's thread
+
+  auto login = tcs::make_request("login", 2);
+  login["role"] = "customer";
+  login["email"] = "ana.rojas@example.com";
+  login["password"] = tcs::store::demo_customer_password;
+  env.transport->arrive(login);
+  env.run();  // the login waits for the pool
+  INFO((env.transport->written.empty() ? std::string()
+                                       : tcs::json::serialize(env.transport->written[0])));
+  CHECK(env.transport->written.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the limit
+  for (int i = 0; i < 1000 && env.transport->written.empty(); ++i) {
+    env.run();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(other_done);
+  REQUIRE(env.transport->types() == std::vector<std::string>{"login"});
+  CHECK(env.transport->written[0].at("ok").as_bool());
+  CHECK(s->current_state() == session::state::logged_in);
+  CHECK_FALSE(env.transport->closed);
+  s->stop();
+  env.run();
 }
