@@ -3,6 +3,7 @@
 
 #include "common/protocol/message.hpp"
 #include "server/log/console.hpp"
+#include "server/net/net_counters.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -38,6 +39,7 @@ void session::deliver(std::shared_ptr<const std::string> frame) {
   if (outbox_.bytes() > server_.config().max_outbound_bytes) {
     log::error("closing " + remote_address + ": it does not read its messages (" +
                std::to_string(outbox_.bytes()) + " bytes queued)");
+    ++counters.slow_reader_closes;
     drop();
     return;
   }
