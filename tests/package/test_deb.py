@@ -131,7 +131,8 @@ def run_installed_server():
     check(os.path.exists("/var/lib/tcs/tcs.db"), "the configured database was not used")
     port, web_port = free_port(), free_port()
     server = subprocess.Popen(
-        ["runuser", "-u", "tcs", "--", "/usr/bin/tcs-server", "--config", "/etc/tcs/tcs.conf",
+        # setpriv execs the server itself (runuser would stand between it and the signal).
+        ["setpriv", "--reuid=tcs", "--regid=tcs", "--init-groups", "/usr/bin/tcs-server", "--config", "/etc/tcs/tcs.conf",
          "--port", str(port), "--web-port", str(web_port)],
         cwd="/var/lib/tcs", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = Output(server.stdout)

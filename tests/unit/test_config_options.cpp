@@ -192,7 +192,6 @@ TEST_CASE("the shipped tcs.conf lists every option and is valid") {
         seen.insert(line.substr(1, eq - 1)).second)
       uncommented += line.substr(1) + "\n";
   }
-  uncommented += "tls-cert = /etc/tcs/fullchain.pem\n";  // commented out in pairs above
   temp_config all(uncommented);
   server_config parsed;
   server_options check(parsed);
