@@ -157,12 +157,26 @@ std::function<std::string()> health_check(tcs::store::database& db,
   };
 }
 
-int serve(tcs::server_config config) {
-  // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen);
-  // once the loop runs, SIGHUP reloads the TLS certificate instead (see below).
+// SIGHUP reloads the TLS certificate (a renewal needs no restart), until `reload` is cancelled.
+void await_reload(asio::signal_set& reload, tcs::net::front_door& door) {
+  reload.async_wait([&reload, &door](const boost::system::error_code& ec, int) {
+    if (ec)
+      return;
+    door.reload_tls();
+    await_reload(reload, door);
+  });
+}
+
+// A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen); once
+// the loop runs, SIGHUP reloads the TLS certificate instead (await_reload). A console whose
+// reader is gone fails with EPIPE instead of killing the server.
+void ignore_terminal_signals() {
   std::signal(SIGHUP, SIG_IGN);
-  // A console whose reader is gone fails with EPIPE instead of killing the server.
   std::signal(SIGPIPE, SIG_IGN);
+}
+
+int serve(tcs::server_config config) {
+  ignore_terminal_signals();
   // The console goes through a writer thread: a stdout nobody reads cannot freeze the loop.
   // Whatever way serve() ends, the lines written so far get their chance to go out.
   tcs::log::write_in_background();
@@ -193,7 +207,7 @@ int serve(tcs::server_config config) {
   door.set_metrics([sources = tcs::net::metrics_sources{state, commands, services.support(),
                                                         commits, passwords}] {
     return tcs::net::render_metrics(sources);
-  });
+  });  // GET /metrics
   door.open();
   // Under systemd (Type=notify): the ports are bound, the server is ready. A no-op elsewhere.
   sd_notify(0, "READY=1");
@@ -202,17 +216,8 @@ int serve(tcs::server_config config) {
   disabled_accounts.start();
 
   asio::steady_timer grace(ctx);
-  // SIGHUP reloads the TLS certificate (a renewal needs no restart).
   asio::signal_set reload(ctx, SIGHUP);
-  std::function<void()> await_reload = [&] {
-    reload.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec)
-        return;
-      door.reload_tls();
-      await_reload();
-    });
-  };
-  await_reload();
+  await_reload(reload, door);
 
   asio::signal_set signals(ctx, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

@@ -134,9 +134,13 @@ asio::awaitable<void> web_server::serve(std::shared_ptr<Stream> stream) {
       co_await upgrade(stream, std::move(req), ticket);
       co_return;
     }
-    boost::system::error_code peer_ec;
-    const auto peer = tcp.socket().remote_endpoint(peer_ec);
-    http_response res = site_.answer(req, peer.address());
+    // Who asks matters only for /metrics (loopback or --metrics-allow).
+    asio::ip::address peer;
+    if (target.starts_with("/metrics")) {
+      boost::system::error_code peer_ec;
+      peer = tcp.socket().remote_endpoint(peer_ec).address();
+    }
+    http_response res = site_.answer(req, peer);
     tcp.expires_after(http_write_timeout);
     auto [write_ec, written] = co_await http::async_write(*stream, res, use_nothrow);
     if (write_ec)
