@@ -172,6 +172,9 @@ void requests(page& p, const metrics_sources& s) {
     p.sample(label("type", cmd.type), std::chrono::duration<double>(c->total_time).count(), "_sum");
     p.sample(label("type", cmd.type), static_cast<double>(c->calls), "_count");
   }
+  p.family("tcs_request_latency_seconds", "histogram",
+           "Time from a request's hand-off to the dispatcher to its reply, all types.");
+  p.histogram("", counters.request_latency);
   p.family("tcs_request_duration_max_seconds", "gauge", "The longest request of each type.");
   for (const auto& cmd : s.commands.commands()) {
     const auto* c = s.commands.counters(cmd.type);

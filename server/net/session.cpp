@@ -132,7 +132,9 @@ asio::awaitable<void> session::run_requests() {
       continue;
     }
     const bool was_guest = who == role::guest;
+    const auto started = clock::now();
     auto out = co_await commands_.dispatch(server_, shared_from_this(), std::move(*ev->payload));
+    counters.request_latency.observe(clock::now() - started);
     if (state_ >= state::dropping)
       break;
     server_state::send(*this, out.reply, out.encoded);

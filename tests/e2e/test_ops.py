@@ -284,6 +284,8 @@ def metrics_after_session():
         check(value("tcs_requests_total", type="chat.send", outcome="error") == 1, body)
         check(value("tcs_request_errors_total", type="chat.send", code="not_in_chat") == 1, body)
         check(value("tcs_request_duration_seconds_count", type="login") == 2, body)
+        check(value("tcs_request_latency_seconds_count") == 7, body)
+        check(types["tcs_request_latency_seconds"] == "histogram", body)
         check(value("tcs_connections", role="customer") == 1, body)
         check(value("tcs_connections_accepted_total", transport="tcp") == 1, body)
         check(value("tcs_support_queue_length") == 0, body)
