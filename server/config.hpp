@@ -1,4 +1,5 @@
-// Everything the server can be told on its command line, with the defaults --help shows.
+// Everything the server can be told on its command line or in its configuration file, with the
+// defaults --help shows (server/config_options.hpp reads both).
 #pragma once
 
 #include "common/protocol/limits.hpp"
@@ -36,6 +37,9 @@ struct server_config {
   std::vector<std::string> web_origins;
   // Origins allowed to embed the pages in a frame (CSP frame-ancestors, beside 'self').
   std::vector<std::string> web_embed_origins;
+  // Addresses or prefixes ("10.0.0.5", "10.0.0.0/24") allowed to read GET /metrics besides
+  // loopback (server/net/metrics.hpp).
+  std::vector<std::string> metrics_allow;
 
   std::size_t min_password_length = 8;  // OWASP ASVS 5: at least 8 characters
   std::size_t hash_threads = 2;         // Argon2id workers; each uses 64 MiB while hashing

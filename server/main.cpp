@@ -1,7 +1,10 @@
-// tcs-server: flags, signals and wiring; the work happens in net/, dispatch/ and services/.
-// `tcs-server user|catalogue ...` runs an administration command instead (server/admin/).
+// tcs-server: signals and wiring; the work happens in net/, dispatch/ and services/. The
+// options (command line and configuration file) are read in config_options.cpp.
+// `tcs-server user|catalogue|backup|restore ...` runs an administration command instead
+// (server/admin/).
 #include "server/admin/admin.hpp"
 #include "server/config.hpp"
+#include "server/config_options.hpp"
 #include "server/dispatch/account_watch.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
@@ -9,6 +12,7 @@
 #include "server/log/console.hpp"
 #include "server/net/front_door.hpp"
 #include "server/net/input_budget.hpp"
+#include "server/net/metrics.hpp"
 #include "server/security/password_pool.hpp"
 #include "server/security/passwords.hpp"
 #include "server/services/service_set.hpp"
@@ -16,9 +20,9 @@
 #include "server/store/demo_data.hpp"
 
 #include <boost/asio.hpp>
-#include <boost/program_options.hpp>
 
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,7 +38,6 @@
 namespace {
 
 namespace asio = boost::asio;
-namespace po = boost::program_options;
 
 // How long a graceful shutdown waits for the requests in flight to be answered and for the
 // peers to drain before closing them anyway. An answer may wait for a WAL sync, which takes
@@ -125,14 +128,6 @@ void load_demo_data(tcs::store::database& db, const std::string& path) {
   tcs::log::console("Datos de demostración cargados en " + path + ".");
 }
 
-// The web/ folder of the source tree, else of the installed package (CMake tells where).
-std::string default_web_root() {
-  std::error_code ec;
-  if (std::filesystem::is_directory(TCS_SOURCE_WEB_ROOT, ec))
-    return TCS_SOURCE_WEB_ROOT;
-  return TCS_INSTALLED_WEB_ROOT;
-}
-
 // GET /healthz: the loop answers (it runs this), the database answers a query, and the
 // hashing pool is not stuck (with logins waiting, it started one within hash_stall_limit).
 constexpr auto hash_stall_limit = std::chrono::seconds(30);
@@ -162,12 +157,26 @@ std::function<std::string()> health_check(tcs::store::database& db,
   };
 }
 
-int serve(tcs::server_config config) {
-  // A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen);
-  // once the loop runs, SIGHUP reloads the TLS certificate instead (see below).
+// SIGHUP reloads the TLS certificate (a renewal needs no restart), until `reload` is cancelled.
+void await_reload(asio::signal_set& reload, tcs::net::front_door& door) {
+  reload.async_wait([&reload, &door](const boost::system::error_code& ec, int) {
+    if (ec)
+      return;
+    door.reload_tls();
+    await_reload(reload, door);
+  });
+}
+
+// A closed terminal sends SIGHUP: the server goes on (the console has nothing to reopen); once
+// the loop runs, SIGHUP reloads the TLS certificate instead (await_reload). A console whose
+// reader is gone fails with EPIPE instead of killing the server.
+void ignore_terminal_signals() {
   std::signal(SIGHUP, SIG_IGN);
-  // A console whose reader is gone fails with EPIPE instead of killing the server.
   std::signal(SIGPIPE, SIG_IGN);
+}
+
+int serve(tcs::server_config config) {
+  ignore_terminal_signals();
   // The console goes through a writer thread: a stdout nobody reads cannot freeze the loop.
   // Whatever way serve() ends, the lines written so far get their chance to go out.
   tcs::log::write_in_background();
@@ -195,29 +204,27 @@ int serve(tcs::server_config config) {
   tcs::net::pending_set not_yet_sessions;
   tcs::net::front_door door(ctx, {state, commands, input_memory, not_yet_sessions},
                             health_check(db, passwords));
+  door.set_metrics([sources = tcs::net::metrics_sources{state, commands, services.support(),
+                                                        commits, passwords}] {
+    return tcs::net::render_metrics(sources);
+  });  // GET /metrics
   door.open();
+  // Under systemd (Type=notify): the ports are bound, the server is ready. A no-op elsewhere.
+  sd_notify(0, "READY=1");
   // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
   tcs::account_watch disabled_accounts(ctx.get_executor(), state, services.accounts());
   disabled_accounts.start();
 
   asio::steady_timer grace(ctx);
-  // SIGHUP reloads the TLS certificate (a renewal needs no restart).
   asio::signal_set reload(ctx, SIGHUP);
-  std::function<void()> await_reload = [&] {
-    reload.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec)
-        return;
-      door.reload_tls();
-      await_reload();
-    });
-  };
-  await_reload();
+  await_reload(reload, door);
 
   asio::signal_set signals(ctx, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec)
       return;
     tcs::log::console("Apagando el servidor.");
+    sd_notify(0, "STOPPING=1");
     boost::system::error_code ignored;
     reload.cancel(ignored);
     door.close();
@@ -251,60 +258,27 @@ int serve(tcs::server_config config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && tcs::admin::is_admin_command(argv[1]))
-    return tcs::admin::run(std::vector<std::string>(argv + 1, argv + argc));
-
+  const std::vector<std::string> args(argv + 1, argv + argc);
   tcs::server_config config;
-  po::options_description options("tcs-server: TC5G customer-service chat server\n\nOptions");
-  // clang-format off
-  options.add_options()
-      ("help,h", "show this help")
-      ("host", po::value(&config.host)->default_value(config.host), "address to listen on")
-      ("port", po::value(&config.port)->default_value(config.port), "TCP port")
-      ("tls-cert", po::value(&config.tls_cert), "PEM certificate chain: TLS on every port (with --tls-key; reloaded on SIGHUP)")
-      ("tls-key", po::value(&config.tls_key), "PEM private key of --tls-cert")
-      ("allow-plaintext", po::bool_switch(&config.allow_plaintext), "listen on a non-loopback --host without TLS (a TLS proxy or a private network protects the traffic)")
-      ("web-port", po::value(&config.web_port)->default_value(config.web_port), "HTTP + WebSocket port on --host (0 = none)")
-      ("web-root", po::value(&config.web_root)->default_value(default_web_root()), "folder of the static files the web port serves")
-      ("web-origin", po::value(&config.web_origins)->composing(), "origin whose pages may open a WebSocket, e.g. https://shop.example (repeatable; default: the server's own)")
-      ("web-embed-origin", po::value(&config.web_embed_origins)->composing(), "origin allowed to embed the pages in a frame (CSP frame-ancestors; repeatable)")
-      ("db", po::value(&config.db_path)->default_value(config.db_path), "SQLite database file (created if missing)")
-      ("demo", po::bool_switch(&config.demo), "load demo customers, executives and catalogue into an empty database")
-      ("min-password-length", po::value(&config.min_password_length)->default_value(config.min_password_length), "minimum length of a new customer password")
-      ("hash-threads", po::value(&config.hash_threads)->default_value(config.hash_threads), "threads that hash and verify passwords (Argon2id)")
-      ("max-connections", po::value(&config.max_connections)->default_value(config.max_connections), "connections beyond this are refused with busy (lowered to the open-files limit minus 64)")
-      ("max-input-bytes", po::value(&config.max_input_bytes)->default_value(config.max_input_bytes), "memory unfinished requests may hold across all connections; beyond it the connections holding the most are closed")
-      ("max-outbound-bytes", po::value(&config.max_outbound_bytes)->default_value(config.max_outbound_bytes), "bytes queued for a peer before it is disconnected as a slow reader")
-      ("login-timeout", po::value(&config.login_timeout_s)->default_value(config.login_timeout_s), "seconds a connection may stay without logging in")
-      ("idle-timeout", po::value(&config.idle_timeout_s)->default_value(config.idle_timeout_s), "seconds of silence before a heartbeat; silent as long again after it and the peer is dropped")
-      ("max-protocol-errors", po::value(&config.max_protocol_errors)->default_value(config.max_protocol_errors), "malformed messages one connection may send before it is closed")
-      ("hash-queue", po::value(&config.hash_queue.max_queued)->default_value(config.hash_queue.max_queued), "logins waiting for a hashing thread, in all; more get busy")
-      ("hash-queue-per-address", po::value(&config.hash_queue.max_per_source)->default_value(config.hash_queue.max_per_source), "logins waiting or hashing from one client address; more get busy")
-      ("login-slow-after", po::value(&config.throttle.slow_after)->default_value(config.throttle.slow_after), "failed logins of one account before its next attempts are spaced out (1 s, doubling)")
-      ("address-slow-after", po::value(&config.throttle.address_slow_after)->default_value(config.throttle.address_slow_after), "failed logins from one address before its next attempts are spaced out")
-      ("login-max-delay", po::value<std::int64_t>()->default_value(config.throttle.max_delay_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_delay_ms = s * 1000; }), "seconds: the longest spacing between two attempts of a slowed account or address")
-      ("assignment", po::value<std::string>()->default_value("manual")->notifier([&](const std::string& v) { if (v != "manual" && v != "auto") throw po::error("--assignment must be manual or auto"); config.auto_assign = v == "auto"; }), "manual (executives :connect) or auto (the longest-waiting customer goes at once to the available executive idle longest)")
-      ("login-max-wait", po::value<std::int64_t>()->default_value(config.throttle.max_wait_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_wait_ms = s * 1000; }), "seconds a login may wait for its turn; a later turn is refused with too_many_attempts");
-  // clang-format on
+  tcs::server_options options(config);
   try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, options), vm);
-    if (vm.count("help")) {
-      std::cout << options << "\n" << tcs::admin::usage_summary();
+    auto split = tcs::split_command_line(args, options.description(), tcs::admin::is_admin_command);
+    if (!split.command_args.empty()) {
+      // A subcommand: the configuration file only tells it where the database is.
+      options.parse_file_only(split.config);
+      return tcs::admin::run(split.command_args, config.db_path);
+    }
+    if (split.config)
+      split.server_args.push_back("--config=" + *split.config);
+    if (!options.parse(split.server_args)) {
+      std::cout << options.description() << "\n" << tcs::admin::usage_summary();
       return 0;
     }
-    po::notify(vm);
-    if (config.hash_threads == 0)
-      throw po::error("--hash-threads must be at least 1");
-    if (config.min_password_length == 0)
-      throw po::error("--min-password-length must be at least 1");
-    if (config.hash_queue.max_per_source == 0)
-      throw po::error("--hash-queue-per-address must be at least 1");
-    if (config.tls_cert.empty() != config.tls_key.empty())
-      throw po::error("--tls-cert and --tls-key go together");
     if (auto refusal = tcs::net::plaintext_refusal(config); !refusal.empty())
-      throw po::error(refusal);
-  } catch (const po::error& e) {
+      throw tcs::config_error(refusal);
+    if (auto bad = tcs::net::metrics_allow_error(config.metrics_allow); !bad.empty())
+      throw tcs::config_error(bad);
+  } catch (const tcs::config_error& e) {
     std::cerr << "tcs-server: " << e.what() << "\n(see tcs-server --help)\n";
     return 2;
   }

@@ -23,30 +23,41 @@ constexpr std::string_view summary =
     "  tcs-server user enable --email E\n"
     "  tcs-server user totp-reset --email E\n"
     "  tcs-server catalogue import FILE.csv\n"
-    "  tcs-server catalogue export > FILE.csv\n";
+    "  tcs-server catalogue export > FILE.csv\n"
+    "  tcs-server backup --to BACKUP.db\n"
+    "  tcs-server restore --from BACKUP.db   (with the server stopped)\n";
+
+std::string default_db_path = server_config{}.db_path;
 
 }  // namespace
 
 bool is_admin_command(std::string_view word) {
-  return word == "user" || word == "catalogue";
+  return word == "user" || word == "catalogue" || word == "backup" || word == "restore";
 }
 
 std::string_view usage_summary() {
   return summary;
 }
 
-int run(const std::vector<std::string>& args) {
+int run(const std::vector<std::string>& args, const std::string& default_db) {
   if (args.empty() || !is_admin_command(args.front())) {
-    std::cerr << "tcs-server: expected a command: user or catalogue\n\n" << summary;
+    std::cerr << "tcs-server: expected a command: user, catalogue, backup or restore\n\n"
+              << summary;
     return 2;
   }
+  default_db_path = default_db;
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   // "user add": what the messages are prefixed with.
   std::string words = args.front();
-  if (rest.size() > 0 && !rest.front().starts_with('-')) {
+  if (rest.size() > 0 && !rest.front().starts_with('-') && args.size() > 0 &&
+      (args.front() == "user" || args.front() == "catalogue")) {
     words += " " + rest.front();
   }
   try {
+    if (args.front() == "backup")
+      return run_backup_command(rest);
+    if (args.front() == "restore")
+      return run_restore_command(rest);
     return args.front() == "user" ? run_user_command(rest) : run_catalogue_command(rest);
   } catch (const usage_failed& e) {
     std::cerr << "tcs-server " << e.words << ": " << e.what() << "\n(see tcs-server " << e.words
@@ -93,7 +104,7 @@ parsed_command parse_command(const subcommand_spec& spec, const std::vector<std:
                              po::options_description options,
                              const po::positional_options_description* positional) {
   parsed_command out;
-  out.db_path = server_config{}.db_path;
+  out.db_path = default_db_path;
   // clang-format off
   options.add_options()
       ("db", po::value(&out.db_path)->default_value(out.db_path), "SQLite database file (the server's --db)")

@@ -1,4 +1,4 @@
-// Internal to server/admin: the two command groups and what they share (option parsing, the
+// Internal to server/admin: the command groups and what they share (option parsing, the
 // database, errors). See admin.hpp for the contract.
 #pragma once
 
@@ -75,5 +75,8 @@ int run_verb(std::string_view group, std::string_view usage, std::span<const ver
 // or throw usage_failed / command_failed / std::exception, which run() turns into one.
 int run_user_command(const std::vector<std::string>& args);
 int run_catalogue_command(const std::vector<std::string>& args);
+// `backup` and `restore`: args start after the command word.
+int run_backup_command(const std::vector<std::string>& args);
+int run_restore_command(const std::vector<std::string>& args);
 
 }  // namespace tcs::admin

@@ -3,12 +3,14 @@
 
 #include "common/protocol/message.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <string>
@@ -43,6 +45,21 @@ background_writer* writer = nullptr;
 std::atomic<bool> in_background = false;
 std::atomic<bool> output_closed = false;  // after finish_background(): lines are discarded
 
+// Whether standard output is the systemd journal's stream: JOURNAL_STREAM ("DEV:INODE") names
+// the stream systemd connected, and it is still our standard output (not redirected since).
+bool to_journal() {
+  static const bool journal = [] {
+    const char* env = std::getenv("JOURNAL_STREAM");
+    unsigned long long dev = 0, ino = 0;
+    struct stat st {};
+    if (env == nullptr || std::sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
+        ::fstat(STDOUT_FILENO, &st) != 0)
+      return false;
+    return st.st_dev == dev && st.st_ino == ino;
+  }();
+  return journal;
+}
+
 // "YYYY-MM-DD HH:MM:SS" for now, formatted again only when the second changes.
 std::string_view stamp_now() {
   thread_local std::time_t last = -1;
@@ -60,9 +77,15 @@ std::string_view stamp_now() {
 std::string make_line(std::string_view tag, std::string_view text) {
   // Lines quote peer input (emails, names, card names): escape control characters so a peer
   // cannot forge or split lines, and write bytes (not %s) so a NUL cannot truncate one.
+  // Under journald the journal stamps the line itself and reads its priority from a syslog
+  // prefix: <3> error, <6> informational (sd-daemon(3)).
   std::string line;
   line.reserve(32 + tag.size() + text.size());
-  line.append(stamp_now()).append(" ").append(tag).append(" ").append(escape_control_chars(text));
+  if (to_journal())
+    line.append(tag == "[ERROR]" ? "<3>" : "<6>");
+  else
+    line.append(stamp_now()).append(" ");
+  line.append(tag).append(" ").append(escape_control_chars(text));
   line.push_back('\n');
   return line;
 }

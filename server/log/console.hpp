@@ -1,7 +1,9 @@
 // The server's console: one timestamped line per connect, disconnect, referral and action.
 //
 // Lines look like the seed's: `2026-11-24 10:40:01 [SERVIDOR] Cliente Ana Rojas conectado.`
-// Written to stdout. By default every line is written and flushed at once (the
+// Written to stdout. Under systemd's journal (JOURNAL_STREAM names standard output) a line
+// has no timestamp (the journal adds its own) and starts with its syslog priority instead:
+// `<6>[SERVIDOR] ...`, `<3>[ERROR] ...`. By default every line is written and flushed at once (the
 // administration commands, the unit tests). The server instead hands its lines to a writer
 // thread of their own (write_in_background): the loop never blocks on, nor dies from, its
 // console. The loop only appends to a bounded buffer (console_buffer_bytes); the thread

@@ -2,6 +2,7 @@
 #include "server/net/front_door.hpp"
 
 #include "server/log/console.hpp"
+#include "server/net/net_counters.hpp"
 #include "server/net/tcp_transport.hpp"
 #include "server/net/tls_transport.hpp"
 #include "server/net/web_server.hpp"
@@ -71,8 +72,9 @@ void front_door::open() {
 
 void front_door::open_web() {
   const auto& config = env_.state.config();
-  web_options options{config.web_root, config.web_origins, config.web_embed_origins,
-                      tls_.has_value(), health_};
+  web_options options{
+      config.web_root, config.web_origins, config.web_embed_origins, tls_.has_value(),
+      health_,         metrics_,           config.metrics_allow};
   try {
     web_ = std::make_unique<web_server>(env_, std::move(options), tls_ ? &*tls_ : nullptr);
   } catch (const std::filesystem::filesystem_error& e) {
@@ -91,6 +93,7 @@ void front_door::open_web() {
 
 void front_door::on_tcp_connection(asio::ip::tcp::socket socket) {
   if (over_connection_limit(env_)) {
+    ++counters.refused_busy;
     if (tls_) {
       boost::system::error_code ignored;
       socket.close(ignored);  // a plaintext `busy` would be garbage to a TLS client
@@ -100,12 +103,14 @@ void front_door::on_tcp_connection(asio::ip::tcp::socket socket) {
     return;
   }
   if (!tls_) {
+    ++counters.accepted_tcp;
     start_session(std::make_unique<tcp_transport>(std::move(socket)), env_);
     return;
   }
   const auto timeout = std::chrono::seconds(env_.state.config().login_timeout_s);
   start_tls_handshake(std::move(socket), tls_->current(), timeout, env_.pending,
                       [env = env_](std::unique_ptr<tls_transport> transport) {
+                        ++counters.accepted_tls;
                         start_session(std::move(transport), env);
                       });
 }

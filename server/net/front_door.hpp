@@ -3,8 +3,8 @@
 // - the TCP port (--host, --port): length-prefixed frames, in plaintext or, with --tls-cert
 //   and --tls-key, under TLS (tls_transport.hpp; the handshake first, under the login
 //   timeout);
-// - the web port (--web-port, 0 = none) on the same host: HTTP for static files and
-//   /healthz, and WebSocket sessions on /ws (web_server.hpp), under TLS too when configured.
+// - the web port (--web-port, 0 = none) on the same host: HTTP for static files, /healthz
+//   and /metrics, and WebSocket sessions on /ws (web_server.hpp), under TLS too when configured.
 //
 // Connections that are not sessions yet (handshakes, HTTP) are kept in a pending_set: they
 // count against --max-connections and close() ends them at once. SIGHUP reloads the TLS
@@ -39,6 +39,9 @@ class front_door {
   front_door(const front_door&) = delete;
   front_door& operator=(const front_door&) = delete;
 
+  // GET /metrics on the web port: the page's text (metrics.hpp). Before open().
+  void set_metrics(std::function<std::string()> metrics) { metrics_ = std::move(metrics); }
+
   // Binds every port and starts accepting; logs where. Throws on a bind failure.
   void open();
   // SIGHUP: loads the certificate and key again for the connections to come; logs the result.
@@ -58,6 +61,7 @@ class front_door {
   boost::asio::ip::tcp::acceptor tcp_;
   boost::asio::ip::tcp::acceptor web_acceptor_;
   std::function<std::string()> health_;
+  std::function<std::string()> metrics_;
   std::unique_ptr<web_server> web_;
 };
 

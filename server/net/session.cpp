@@ -3,6 +3,7 @@
 
 #include "common/protocol/message.hpp"
 #include "server/log/console.hpp"
+#include "server/net/net_counters.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -38,6 +39,7 @@ void session::deliver(std::shared_ptr<const std::string> frame) {
   if (outbox_.bytes() > server_.config().max_outbound_bytes) {
     log::error("closing " + remote_address + ": it does not read its messages (" +
                std::to_string(outbox_.bytes()) + " bytes queued)");
+    ++counters.slow_reader_closes;
     drop();
     return;
   }
@@ -130,7 +132,9 @@ asio::awaitable<void> session::run_requests() {
       continue;
     }
     const bool was_guest = who == role::guest;
+    const auto started = clock::now();
     auto out = co_await commands_.dispatch(server_, shared_from_this(), std::move(*ev->payload));
+    counters.request_latency.observe(clock::now() - started);
     if (state_ >= state::dropping)
       break;
     server_state::send(*this, out.reply, out.encoded);

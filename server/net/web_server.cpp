@@ -1,6 +1,7 @@
 // The web port's HTTP connections and WebSocket upgrades.
 #include "server/net/web_server.hpp"
 
+#include "server/net/net_counters.hpp"
 #include "server/net/ws_transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -133,7 +134,13 @@ asio::awaitable<void> web_server::serve(std::shared_ptr<Stream> stream) {
       co_await upgrade(stream, std::move(req), ticket);
       co_return;
     }
-    http_response res = site_.answer(req);
+    // Who asks matters only for /metrics (loopback or --metrics-allow).
+    asio::ip::address peer;
+    if (target.starts_with("/metrics")) {
+      boost::system::error_code peer_ec;
+      peer = tcp.socket().remote_endpoint(peer_ec).address();
+    }
+    http_response res = site_.answer(req, peer);
     tcp.expires_after(http_write_timeout);
     auto [write_ec, written] = co_await http::async_write(*stream, res, use_nothrow);
     if (write_ec)
@@ -179,6 +186,7 @@ asio::awaitable<void> web_server::upgrade(std::shared_ptr<Stream> stream, http_r
   if (ec || env_.state.shutting_down())
     co_return;
   ws.text(true);
+  ++counters.accepted_ws;
   start_session(std::make_unique<ws_transport<Stream>>(std::move(ws)), env_);
 }
 

@@ -1,6 +1,8 @@
 // HTTP answers of the web port.
 #include "server/net/web_site.hpp"
 
+#include "server/net/metrics.hpp"
+
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -57,7 +59,7 @@ bool web_site::allowed_origin(const http_request& req) const {
          std::string(options_.tls ? "https://" : "http://") + std::string(req[http::field::host]);
 }
 
-http_response web_site::answer(const http_request& req) {
+http_response web_site::answer(const http_request& req, const boost::asio::ip::address& peer) {
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     auto res = refusal(http::status::method_not_allowed, req.version(), !req.keep_alive());
     res.set(http::field::allow, "GET, HEAD");
@@ -67,6 +69,8 @@ http_response web_site::answer(const http_request& req) {
   const std::string_view path = target.substr(0, target.find('?'));
   if (path == "/healthz")
     return healthz(req);
+  if (path == "/metrics" && options_.metrics)
+    return metrics(req, peer);
   if (path == websocket_path) {
     auto res = refusal(http::status::upgrade_required, req.version(), !req.keep_alive());
     res.set(http::field::upgrade, "websocket");
@@ -85,6 +89,22 @@ http_response web_site::healthz(const http_request& req) const {
   res.set(http::field::cache_control, "no-store");
   res.body() = problem.empty() ? "ok\n" : problem + "\n";
   res.prepare_payload();
+  res.keep_alive(req.keep_alive());
+  return res;
+}
+
+http_response web_site::metrics(const http_request& req,
+                                const boost::asio::ip::address& peer) const {
+  if (!metrics_allowed(peer, options_.metrics_allow))
+    return refusal(http::status::forbidden, req.version(), !req.keep_alive());
+  http_response res{http::status::ok, req.version()};
+  decorate(res);
+  res.set(http::field::content_type, metrics_content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.body() = options_.metrics();
+  res.prepare_payload();
+  if (req.method() == http::verb::head)
+    res.body().clear();
   res.keep_alive(req.keep_alive());
   return res;
 }

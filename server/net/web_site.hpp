@@ -1,6 +1,6 @@
 // What the web port answers to plain HTTP requests: static files from --web-root, GET
-// /healthz, and the refusals (404, 405, 426 for /ws without an upgrade...), every response
-// with the security headers:
+// /healthz, GET /metrics (Prometheus text, loopback and --metrics-allow only), and the refusals
+// (404, 405, 426 for /ws without an upgrade...), every response with the security headers:
 //
 // - Content-Security-Policy: default-src 'self' (no inline script, no other site's script or
 //   connection), object-src 'none', base-uri 'none', frame-ancestors 'self' plus
@@ -15,6 +15,7 @@
 
 #include "server/net/web_files.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -38,6 +39,10 @@ struct web_options {
   bool tls = false;
   // Empty when the server is healthy, else what is wrong (for /healthz).
   std::function<std::string()> health;
+  // The text of GET /metrics (metrics.hpp), or empty: no such page (404).
+  std::function<std::string()> metrics;
+  // --metrics-allow: addresses or prefixes that may read /metrics besides loopback.
+  std::vector<std::string> metrics_allow;
 };
 
 class web_site {
@@ -46,8 +51,10 @@ class web_site {
   explicit web_site(web_options options);
 
   const std::filesystem::path& root() const noexcept { return files_.root(); }
-  // The answer to a request that is not a WebSocket upgrade.
-  http_response answer(const http_request& req);
+  // The answer to a request that is not a WebSocket upgrade, from `peer` (the address decides
+  // whether /metrics may be read: loopback or --metrics-allow, else 403).
+  http_response answer(const http_request& req,
+                       const boost::asio::ip::address& peer = boost::asio::ip::address());
   // A bodyless refusal with the security headers (and Connection: close when `close`).
   http_response refusal(boost::beast::http::status status, unsigned version, bool close) const;
   // Whether a WebSocket upgrade may come from the request's Origin: one of --web-origin, or
@@ -60,6 +67,7 @@ class web_site {
   void decorate(http_response& res) const;
   http_response file(const http_request& req);
   http_response healthz(const http_request& req) const;
+  http_response metrics(const http_request& req, const boost::asio::ip::address& peer) const;
 
   web_options options_;
   static_files files_;

@@ -128,6 +128,7 @@ void group_commit::start_sync() {
     return;          // a running sync starts the next one when it ends
   flush_deferred();  // into the WAL, so this sync covers them too
   syncing_ = true;
+  sync_started_ = std::chrono::steady_clock::now();
   const std::uint64_t durable_target = db_.durable_commits();
   const std::uint64_t all_target = db_.commits();
   auto work = asio::make_work_guard(*ex_);
@@ -145,9 +146,13 @@ void group_commit::start_sync() {
 void group_commit::sync_finished(std::optional<std::string> error, std::uint64_t durable_target,
                                  std::uint64_t all_target) {
   syncing_ = false;
+  ++stats_.syncs;
+  stats_.latency.observe(std::chrono::steady_clock::now() - sync_started_);
   if (error) {
+    ++stats_.failed;
     log::error("syncing the database to disk failed: " + *error);
   } else {
+    stats_.commits += durable_target - std::min(durable_target, synced_);
     synced_ = std::max(synced_, durable_target);
     all_synced_ = std::max(all_synced_, all_target);
   }

@@ -23,6 +23,7 @@
 // and every function returns at once. Used on the loop thread only.
 #pragma once
 
+#include "server/log/histogram.hpp"
 #include "server/store/database.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -78,6 +79,15 @@ class group_commit {
   // sync_attempts times (logged; the commits are done all the same). Never throws.
   boost::asio::awaitable<void> make_durable();
 
+  // What the syncs did, for the metrics (GET /metrics): one sync is one batch of commits.
+  struct sync_stats {
+    std::uint64_t syncs = 0;  // finished, failed ones included
+    std::uint64_t failed = 0;
+    std::uint64_t commits = 0;        // acknowledged commits the good syncs covered
+    log::duration_histogram latency;  // from the sync's start to its end, on the loop
+  };
+  const sync_stats& stats() const noexcept { return stats_; }
+
  private:
   struct waiter {
     std::uint64_t target = 0;
@@ -104,6 +114,8 @@ class group_commit {
   std::uint64_t synced_ = 0;      // durable_commits() covered by the last good sync
   std::uint64_t all_synced_ = 0;  // commits() covered by it
   bool syncing_ = false;
+  std::chrono::steady_clock::time_point sync_started_;
+  sync_stats stats_;
   std::unique_ptr<boost::asio::steady_timer> flush_timer_;
   bool flush_armed_ = false;
   std::vector<waiter*> waiters_;
