@@ -208,6 +208,9 @@ int serve(tcs::server_config config) {
                                                         commits, passwords}] {
     return tcs::net::render_metrics(sources);
   });  // GET /metrics
+  // Caught before the ports open: a SIGTERM right after READY is a clean stop, not a kill.
+  asio::signal_set reload(ctx, SIGHUP);
+  asio::signal_set signals(ctx, SIGINT, SIGTERM);
   door.open();
   // Under systemd (Type=notify): the ports are bound, the server is ready. A no-op elsewhere.
   sd_notify(0, "READY=1");
@@ -216,10 +219,7 @@ int serve(tcs::server_config config) {
   disabled_accounts.start();
 
   asio::steady_timer grace(ctx);
-  asio::signal_set reload(ctx, SIGHUP);
   await_reload(reload, door);
-
-  asio::signal_set signals(ctx, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec)
       return;

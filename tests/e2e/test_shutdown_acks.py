@@ -92,5 +92,21 @@ def acknowledged_before_exit():
               % (shutdown_events, BUYERS))
 
 
+def sigterm_right_after_listening():
+    """A SIGTERM sent the moment the server says it listens (as a script or systemd after
+    READY would) is a clean stop with exit status 0, not the signal's default death: the
+    signals are caught before the ports open."""
+    for attempt in range(5):
+        server = Server(demo=False)
+        try:
+            code = server.stop()
+            check(code == 0, "attempt %d: exit status %s" % (attempt, code))
+            check("Apagando el servidor." in server.out.text,
+                  "attempt %d: no clean shutdown:\n%s" % (attempt, server.out.text))
+        finally:
+            server.cleanup()
+
+
 if __name__ == "__main__":
     run(acknowledged_before_exit)
+    run(sigterm_right_after_listening)
