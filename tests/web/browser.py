@@ -46,6 +46,9 @@ class Browser:
                     "--window-size=%d,%d" % (width, height)]:
             options.add_argument(arg)
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        if width < 500:  # headless windows are at least 500 px wide: emulate a phone instead
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
         OPEN.append(self)
 
     def get(self, url):

@@ -293,7 +293,7 @@ export function mountWidget({ server }) {
   });
 
   let log = null;
-  conn.on("chat.started", (msg) => chatView(msg.executive));
+  conn.on("chat.started", (msg) => { say(""); chatView(msg.executive); });
   function chatView(executive) {
     log = el("ol", { class: "tcsw-log", role: "log", "aria-live": "polite", "aria-label": "Conversación" });
     const input = el("textarea", { id: "tcsw-message", rows: "2", maxlength: "2000", "data-autofocus": true });
