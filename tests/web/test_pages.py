@@ -194,9 +194,56 @@ def connection_dropped():
         ana.wait_text("¡Bienvenido Ana!")
 
 
+def readme_tour():
+    """The README's "The tour in the browser", step by step: every button pressed is one the
+    paragraph names in «», and the purchase reply is the one it quotes."""
+    from tcs_e2e import ROOT
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    start = readme.index("**The tour in the browser.**")
+    paragraph = readme[start:readme.index("\n\n", start)].replace("\n", " ")
+    named = re.findall(r"«([^»]+)»", paragraph)
+
+    def said(label):
+        check(label in named, "the README's web tour does not name «%s»" % label)
+        return label
+    with Server(web=True) as server:
+        ana = Browser("ana")
+        ana.get("http://127.0.0.1:%d/" % server.web_port)
+        ana.button(said("¿Necesitas ayuda?")).click()
+        ana.fill("#tcsw-email", "ana.rojas@example.com")
+        ana.fill("#tcsw-password", "cliente123").send_keys(Keys.RETURN)
+        ana.click(said("Catálogo y carrito"))
+        check("«Agregar» a Pikachu ex" in paragraph, "the README adds a Pikachu ex")
+        ana.click("Agregar Pikachu ex")
+        ana.click(said("Comprar"))
+        ana.click(said("Confirmar compra"))
+        quoted = re.search(r"`(¡Compra realizada![^`]*)`", paragraph).group(1)
+        ana.wait_text(re.sub(r"\s+", " ", quoted))
+        ana.click(said("Hablar con un ejecutivo"))
+        ana.wait_text("posición 1")
+        val = Browser("valentina")
+        check("http://127.0.0.1:8080/ejecutivo" in paragraph, "the console's address")
+        open_console(val, server, VALENTINA, totp())
+        val.click(said("Atender al siguiente"))
+        ana.wait_text("Lo atiende Valentina Reyes")
+        val.fill("#ex-message", "hola Ana").send_keys(Keys.RETURN)
+        ana.wait_text("Valentina: hola Ana")
+        val.fill("#ex-buy-card", said("Caterpie"))
+        val.fill("#ex-buy-price", "8").send_keys(Keys.RETURN)
+        ana.click(said("Aceptar"))
+        val.wait_text("Ana aceptó la oferta", "#ex-buy-result")
+        val.fill("#ex-pub-price", "9")
+        val.click(said("Publicar"))
+        val.wait_text("Publicada: Caterpie a $9", "#ex-pub-result")
+        val.click(said("Terminar conversación"))
+        ana.wait_text("terminó la conversación")
+        ana.button("Hablar con un ejecutivo")
+
+
 if __name__ == "__main__":
     scenario(customer_and_executive)
     scenario(wrong_password_and_code)
     scenario(web_customer_tcp_executive)
     scenario(stock_runs_out)
     scenario(connection_dropped)
+    scenario(readme_tour)
