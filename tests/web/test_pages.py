@@ -240,6 +240,37 @@ def readme_tour():
         ana.button("Hablar con un ejecutivo")
 
 
+def self_service():
+    """Password change, a confirmation and a return, in the widget at 360 px."""
+    with Server(web=True) as server:
+        ana = Browser("ana", 360, 740)
+        open_widget(ana, server, ANA)
+        ana.click("Cambiar contraseña")
+        ana.fill("#tcsw-current", "cliente123")
+        ana.fill("#tcsw-new", "otra-clave-9")
+        ana.fill("#tcsw-confirm", "otra-clave-8").send_keys(Keys.RETURN)
+        ana.wait_text("no coinciden", ".tcsw-status")
+        ana.fill("#tcsw-confirm", "otra-clave-9").send_keys(Keys.RETURN)
+        ana.wait_text("Contraseña cambiada.")
+        ana.click("Confirmar envío o recepción")
+        first = ana.find(".tcsw-opline button")
+        label = first.text
+        op = re.search(r"#(\d+)", label).group(1)
+        first.click()
+        ana.wait_text("Operación #%s: " % op, ".tcsw-status")
+        ana.click("Volver al menú")
+        ana.click("Devoluciones")
+        first = ana.find(".tcsw-opline button")
+        op = re.search(r"#(\d+)", first.text).group(1)
+        first.click()
+        ana.wait(lambda d: d.switch_to.alert, "the confirmation").accept()
+        ana.wait_text("Devolución de la operación #%s tramitada." % op, ".tcsw-status")
+        ana.click("Volver al menú")
+        ana.click("Mis compras (últimos 12 meses)")
+        ana.wait_text("#%s · compra" % op)
+        ana.wait_text("devolución tramitada")
+
+
 if __name__ == "__main__":
     scenario(customer_and_executive)
     scenario(wrong_password_and_code)
@@ -247,3 +278,4 @@ if __name__ == "__main__":
     scenario(stock_runs_out)
     scenario(connection_dropped)
     scenario(readme_tour)
+    scenario(self_service)
