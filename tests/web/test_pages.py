@@ -134,7 +134,10 @@ def web_customer_tcp_executive():
         val.send(":connect")
         val.expect("Conectado con Ana Rojas")
         ana.wait_text("Lo atiende Valentina Reyes")
+        ana.click("Cerrar el chat")  # closed: the button counts what arrives meanwhile
         val.send("hola desde la terminal")
+        ana.wait_text("(1 sin leer)", "#tcsw-launcher")
+        ana.find("#tcsw-launcher").click()
         ana.wait_text("Valentina: hola desde la terminal")
         ana.fill("#tcsw-message", "hola desde el navegador").send_keys(Keys.RETURN)
         val.expect("Ana: hola desde el navegador")

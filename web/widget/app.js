@@ -23,8 +23,11 @@ export function mountWidget({ server }) {
   document.body.append(el("div", { class: "tcsw" }, panel, launcher));
   panel.addEventListener("keydown", (e) => { if (e.key === "Escape") toggle(false); });
 
+  let unread = 0;
   function toggle(open = panel.hidden) {
     panel.hidden = !open;
+    if (open) unread = 0;
+    launcher.textContent = unread ? `¿Necesitas ayuda? (${unread} sin leer)` : "¿Necesitas ayuda?";
     launcher.setAttribute("aria-expanded", String(open));
     if (open) focusFirst(); else launcher.focus();
   }
@@ -321,7 +324,10 @@ export function mountWidget({ server }) {
       el("span", { class: "tcsw-meta" }, `[${clock(at)}] ${from}:`), " ", text));
     log.scrollTop = log.scrollHeight;
   }
-  conn.on("chat.message", (msg) => line(msg.from, msg.text, msg.at, "them"));
+  conn.on("chat.message", (msg) => {
+    line(msg.from, msg.text, msg.at, "them");
+    if (panel.hidden) launcher.textContent = `¿Necesitas ayuda? (${++unread} sin leer)`;
+  });
   conn.on("offer", (msg) => {
     if (!log) return;
     const answer = async (accept) => {
