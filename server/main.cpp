@@ -6,6 +6,7 @@
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/dispatch/support_teardown.hpp"
+#include "server/dispatch/support_timers.hpp"
 #include "server/log/console.hpp"
 #include "server/net/front_door.hpp"
 #include "server/net/input_budget.hpp"
@@ -199,6 +200,9 @@ int serve(tcs::server_config config) {
   // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
   tcs::account_watch disabled_accounts(ctx.get_executor(), state, services.accounts());
   disabled_accounts.start();
+  // The support queue's and chats' time limits (--max-queue-wait, --chat-idle-close).
+  tcs::support_timers support_limits(ctx.get_executor(), state, services);
+  support_limits.start();
 
   asio::steady_timer grace(ctx);
   // SIGHUP reloads the TLS certificate (a renewal needs no restart).
@@ -222,6 +226,7 @@ int serve(tcs::server_config config) {
     reload.cancel(ignored);
     door.close();
     disabled_accounts.stop();
+    support_limits.stop();
     // Logins still queued for hashing are answered at once instead of hashed: the exit must
     // not wait for them. The requests running are answered, then each peer gets `shutdown`.
     passwords.drop_queued();
@@ -284,6 +289,8 @@ int main(int argc, char** argv) {
       ("address-slow-after", po::value(&config.throttle.address_slow_after)->default_value(config.throttle.address_slow_after), "failed logins from one address before its next attempts are spaced out")
       ("login-max-delay", po::value<std::int64_t>()->default_value(config.throttle.max_delay_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_delay_ms = s * 1000; }), "seconds: the longest spacing between two attempts of a slowed account or address")
       ("assignment", po::value<std::string>()->default_value("manual")->notifier([&](const std::string& v) { if (v != "manual" && v != "auto") throw po::error("--assignment must be manual or auto"); config.auto_assign = v == "auto"; }), "manual (executives :connect) or auto (the longest-waiting customer goes at once to the available executive idle longest)")
+      ("max-queue-wait", po::value(&config.max_queue_wait_s)->default_value(config.max_queue_wait_s)->notifier([](std::int64_t s) { if (s < 0) throw po::error("--max-queue-wait must be 0 (off) or more"); }), "seconds a customer may wait in the support queue before being returned to the menu; 0 = no limit")
+      ("chat-idle-close", po::value(&config.chat_idle_close_s)->default_value(config.chat_idle_close_s)->notifier([](std::int64_t s) { if (s < 0) throw po::error("--chat-idle-close must be 0 (off) or more"); }), "seconds without a chat line after which a support chat is closed; 0 = never")
       ("login-max-wait", po::value<std::int64_t>()->default_value(config.throttle.max_wait_ms / 1000)->notifier([&](std::int64_t s) { config.throttle.max_wait_ms = s * 1000; }), "seconds a login may wait for its turn; a later turn is refused with too_many_attempts");
   // clang-format on
   try {
