@@ -60,8 +60,23 @@ bool customer_app::on_support_event(const json::object& event) {
       if (support_ == support_state::queued)
         say("Su posición en la cola: " + std::to_string(*p) + "." + eta_text(event));
     }
+  } else if (type == "queue.timeout") {  // --max-queue-wait: back to the menu
+    say(text_field(event, "message", "Se acabó el tiempo de espera: vuelve al menú."));
+    if (support_ == support_state::queued || support_ == support_state::joining) {
+      support_ = support_state::ended;
+      term_.interrupt();
+    }
   } else if (type == "chat.started") {
     on_chat_started(event);
+  } else if (type == "chat.transferred") {
+    std::string name = "otro ejecutivo";
+    if (const auto* exec = object_field(event, "executive")) {
+      name = text_field(*exec, "name", name);
+      executive_first_name_ = text_field(*exec, "first_name", name);
+    }
+    offer_.reset();
+    say(text_field(event, "from", "El ejecutivo") + " lo transfirió a " + name +
+        ", que sigue la conversación.");
   } else if (type == "chat.message") {
     term_.print(term::chat_line(event, executive_first_name_), term::voice::other);
   } else if (type == "chat.ended") {
@@ -107,7 +122,8 @@ void customer_app::on_chat_started(const json::object& event) {
 void customer_app::on_chat_ended(const json::object& event) {
   offer_.reset();
   say(text_field(event, "message", "La conversación terminó."));
-  if (text_field(event, "reason", "") == "executive_disconnected") {
+  const std::string reason = text_field(event, "reason", "");
+  if (reason == "executive_disconnected" || reason == "requeued") {
     // The server put the customer back at the head of the queue: keep waiting.
     support_ = support_state::queued;
     queue_position_ = int_field(event, "position", 1);

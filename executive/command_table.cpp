@@ -38,6 +38,17 @@ constexpr char activity_type[] = "customer.activity";
 constexpr char operations_type[] = "customer.operations";
 constexpr char catalogue_type[] = "catalogue";
 constexpr char chat_end_type[] = "chat.end";
+constexpr char requeue_type[] = "chat.requeue";
+
+// :transferir <correo>: one word, the other executive's email (as :status shows it).
+std::optional<json::object> transfer_request(std::string_view args) {
+  const std::string_view email = term::trim(args);
+  if (email.empty() || email.find_first_of(" \t") != std::string_view::npos)
+    return std::nullopt;
+  json::object request = make_event("chat.transfer");
+  request["email"] = email;
+  return request;
+}
 
 template <bool available>
 std::optional<json::object> availability_request(std::string_view) {
@@ -146,6 +157,27 @@ std::string show_availability(const json::object& request, const json::object& r
   return assistant("Está disponible (clientes esperando: " + waiting + ").");
 }
 
+std::string show_transferred(const json::object& request, const json::object& reply,
+                             served_customer& c) {
+  std::string to = text_field(request, "email");
+  if (const auto* e = object_field(reply, "executive"))
+    to = text_field(*e, "name", to);
+  std::string name = c.name.empty() ? "el cliente" : c.name;
+  if (const auto* customer = object_field(reply, "customer"))
+    name = text_field(*customer, "name", name);
+  c.clear();
+  return assistant("Transfirió a " + name + " a " + to + ".");
+}
+
+std::string show_requeued(const json::object&, const json::object& reply, served_customer& c) {
+  std::string name = c.name.empty() ? "el cliente" : c.name;
+  if (const auto* customer = object_field(reply, "customer"))
+    name = text_field(*customer, "name", name);
+  if (name == c.name)
+    c.clear();
+  return assistant(name + " volvió al primer lugar de la cola de espera.");
+}
+
 std::string show_disconnected(const json::object&, const json::object& reply, served_customer& c) {
   // With --assignment auto the next customer may already be assigned (chat.assigned first).
   std::string name = c.name;
@@ -181,6 +213,11 @@ constexpr command table[] = {
      local_action::none, publish_request, "", nullptr, show_published},
     {":disconnect", "", "", "terminar la conversación con el cliente", local_action::none,
      plain<chat_end_type>, "", nullptr, show_disconnected},
+    {":transferir", "<correo>", ":transferir tomas.herrera@example.com",
+     "pasar el cliente atendido a otro ejecutivo disponible (:status muestra los correos)",
+     local_action::none, transfer_request, "", nullptr, show_transferred},
+    {":devolver", "", "", "devolver el cliente atendido al primer lugar de la cola",
+     local_action::none, plain<requeue_type>, "", nullptr, show_requeued},
     {":ausente", "", "", "no recibir clientes (la conversación en curso sigue)", local_action::none,
      availability_request<false>, "", nullptr, show_availability},
     {":disponible", "", "", "volver a recibir clientes", local_action::none,

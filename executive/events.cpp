@@ -45,6 +45,28 @@ std::string who_waits_text(const json::object& event) {
 
 }  // namespace
 
+void executive_app::on_assigned(const json::object& event) {
+  const auto* c = object_field(event, "customer");
+  if (!c)
+    return;
+  customer_.name = text_field(*c, "name", "el cliente");
+  customer_.first_name = text_field(*c, "first_name", customer_.name);
+  const std::string who = customer_.name + " (" + text_field(*c, "email", "?") + ")";
+  const std::string tail = ". Lo que escriba se le envía; :disconnect termina la conversación.";
+  const auto* from = object_field(event, "transferred_from");
+  if (!from) {
+    say("Se le asignó a " + who + ", que esperó " + waited(int_field(event, "waited_s", 0)) + tail);
+    return;
+  }
+  say(text_field(*from, "name", "Otro ejecutivo") + " le transfirió a " + who + tail);
+  const auto lines = term::objects(term::array_field(event, "transcript"));
+  if (lines.empty())
+    return;
+  say("La conversación hasta ahora:");
+  for (const auto& line : lines)
+    term_.print(term::chat_line(line, customer_.first_name), term::voice::other);
+}
+
 bool executive_app::on_support_event(const json::object& event) {
   const std::string type = text_field(event, "type", "");
   if (type == "queue.joined") {
@@ -63,14 +85,8 @@ bool executive_app::on_support_event(const json::object& event) {
     say("Clientes esperando: " + std::to_string(int_field(event, "waiting", 0)) + ".");
   } else if (type == "queue.waiting") {  // just became free or available
     say(who_waits_text(event));
-  } else if (type == "chat.assigned") {  // --assignment auto
-    if (const auto* c = object_field(event, "customer")) {
-      customer_.name = text_field(*c, "name", "el cliente");
-      customer_.first_name = text_field(*c, "first_name", customer_.name);
-      say("Se le asignó a " + customer_.name + " (" + text_field(*c, "email", "?") +
-          "), que esperó " + waited(int_field(event, "waited_s", 0)) +
-          ". Lo que escriba se le envía; :disconnect termina la conversación.");
-    }
+  } else if (type == "chat.assigned") {  // --assignment auto, or a transfer
+    on_assigned(event);
   } else if (type == "chat.message") {
     term_.print(term::chat_line(event, customer_.first_name), term::voice::other);
   } else if (type == "chat.ended") {

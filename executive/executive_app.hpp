@@ -37,6 +37,9 @@ class executive_app : public term::session {
   // Support events (a customer queued, chat lines, chat ended, offer answered); false for any
   // other type. (events.cpp)
   bool on_support_event(const json::object& event) override;
+  // `chat.assigned`: a customer given by auto-assignment or transferred by another executive
+  // (then with the conversation so far).
+  void on_assigned(const json::object& event);
 
   served_customer customer_;
 };

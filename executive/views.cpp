@@ -43,14 +43,16 @@ std::string render_queue(const json::array& queue) {
   return "Cola de espera (" + std::to_string(queue.size()) + "):\n" + lines.text();
 }
 
-// "Ejecutivos: Eva Soto (disponible), Tom Ruiz (ausente, en conversación)."
+// "Ejecutivos: Eva Soto (disponible; eva@x.cl), Tom Ruiz (ausente, en conversación; tom@x.cl)."
 std::string render_executives(const json::array& executives) {
   std::string out;
   for (const auto& e : term::objects(executives)) {
     out += out.empty() ? "Ejecutivos: " : ", ";
     out += text_field(e, "name", "?") +
            (term::bool_field(e, "available", true) ? " (disponible" : " (ausente");
-    out += term::bool_field(e, "chatting", false) ? ", en conversación)" : ")";
+    out += term::bool_field(e, "chatting", false) ? ", en conversación" : "";
+    const std::string email = text_field(e, "email", "");
+    out += email.empty() ? ")" : "; " + email + ")";
   }
   return out.empty() ? out : term::assistant(out + ".") + "\n";
 }

@@ -68,6 +68,10 @@ struct server_config {
   // `--assignment auto`: waiting customers are given to free available executives at once
   // (services/support_desk.hpp, assign_next); manual: executives take them with :connect.
   bool auto_assign = false;
+  // Support time limits in seconds, 0 = off (dispatch/support_timers.hpp): a customer queued
+  // this long is returned to the menu; a chat without a line this long is closed.
+  std::int64_t max_queue_wait_s = 0;
+  std::int64_t chat_idle_close_s = 900;
   // The password-hashing queue: waiting jobs in all and per client address (pool_limits.hpp).
   security::pool_limits hash_queue;
 };

@@ -9,6 +9,7 @@
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/dispatch/support_teardown.hpp"
+#include "server/dispatch/support_timers.hpp"
 #include "server/log/console.hpp"
 #include "server/net/front_door.hpp"
 #include "server/net/input_budget.hpp"
@@ -217,6 +218,9 @@ int serve(tcs::server_config config) {
   // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
   tcs::account_watch disabled_accounts(ctx.get_executor(), state, services.accounts());
   disabled_accounts.start();
+  // The support queue's and chats' time limits (--max-queue-wait, --chat-idle-close).
+  tcs::support_timers support_limits(ctx.get_executor(), state, services);
+  support_limits.start();
 
   asio::steady_timer grace(ctx);
   await_reload(reload, door);
@@ -229,6 +233,7 @@ int serve(tcs::server_config config) {
     reload.cancel(ignored);
     door.close();
     disabled_accounts.stop();
+    support_limits.stop();
     // Logins still queued for hashing are answered at once instead of hashed: the exit must
     // not wait for them. The requests running are answered, then each peer gets `shutdown`.
     passwords.drop_queued();

@@ -24,6 +24,10 @@ inline constexpr std::string_view offer = "offer";
 inline constexpr std::string_view offer_answer = "offer_answer";
 inline constexpr std::string_view operations_view = "operations_view";
 inline constexpr std::string_view publish = "publish";
+inline constexpr std::string_view availability = "availability";
+inline constexpr std::string_view transfer = "transfer";
+inline constexpr std::string_view requeue = "requeue";
+inline constexpr std::string_view queue_timeout = "queue_timeout";
 
 struct labelled_action {
   std::string_view name;
@@ -49,6 +53,10 @@ inline constexpr labelled_action all[] = {
     {offer_answer, "respuesta a oferta"},
     {operations_view, "revisión de operaciones con ejecutivo"},
     {publish, "publicación de carta"},
+    {availability, "cambio de disponibilidad"},
+    {transfer, "transferencia a otro ejecutivo"},
+    {requeue, "devolución a la cola"},
+    {queue_timeout, "espera máxima cumplida"},
 };
 
 // The label of `action`; the name itself for an action this table does not know (an older

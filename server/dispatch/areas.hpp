@@ -11,6 +11,7 @@ std::span<const command> session_commands();       // hello, login, logout, ping
 std::span<const command> self_service_commands();  // the customer's menu options 1–5
 std::span<const command> queue_commands();         // queue.join, queue.leave, connect
 std::span<const command> chat_commands();          // chat.send, chat.end
+std::span<const command> handover_commands();      // chat.transfer, chat.requeue
 std::span<const command> offer_commands();         // offer.create, offer.answer, publish
 std::span<const command> view_commands();          // status, queue.list, details, customer.*
 

@@ -25,6 +25,7 @@ awaitable<result<json::object>> chat_send(request_context& ctx) {
           ctx.services.chat().send(chat.customer_id, chat.executive_id, from_customer, text, at);
       !sent)
     co_return sent.error();
+  ctx.services.support().chat_activity(chat.executive_id, at);  // --chat-idle-close counts anew
 
   auto to = from_customer ? ctx.sessions.executive_peer(chat.executive_id)
                           : ctx.sessions.customer_peer(chat.customer_id);

@@ -22,6 +22,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -111,6 +112,10 @@ struct request_context {
   // Members of a successful reply that are already serialised (see encoded_member).
   std::vector<encoded_member> encoded = {};
   audit_note audit = {};
+  // Run on the loop after the reply is queued to the caller (posted by the dispatcher once the
+  // request went through): what must not overtake the reply, such as an auto-assignment's
+  // `chat.assigned` after a login.
+  std::function<void()> after_reply = {};
 };
 
 // A handler returns the reply's extra fields (the envelope is added by the dispatcher) or an

@@ -8,6 +8,7 @@
 #include "server/log/console.hpp"
 #include "server/services/service_set.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -216,6 +217,10 @@ boost::asio::awaitable<dispatcher::outcome> dispatcher::dispatch(server_state& s
   reply.reserve(reply.size() + body->size());  // one allocation, not a rehash per field
   for (auto& field : *body)
     reply.emplace(field.key(), std::move(field.value()));
+  // The caller queues the reply as soon as this returns (no suspension in between), so what is
+  // posted now runs after it.
+  if (ctx.after_reply)
+    boost::asio::post(co_await boost::asio::this_coro::executor, std::move(ctx.after_reply));
   co_return outcome{std::move(reply), ctx.close_after_reply, false, std::move(ctx.encoded)};
 }
 

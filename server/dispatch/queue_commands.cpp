@@ -90,8 +90,12 @@ awaitable<result<json::object>> availability(request_context& ctx) {
   peer& executive = *ctx.caller;
   const bool available = get_bool(ctx.request, "available").value();
   auto& desk = ctx.services.support();
-  if (desk.set_available(executive.account_id, available, ctx.services.now()))
-    log::console("Ejecutivo " + executive.name + (available ? " disponible." : " ausente."));
+  if (desk.set_available(executive.account_id, available, ctx.services.now())) {
+    ctx.audit.detail = available ? "Disponible" : "Ausente";
+    ctx.audit.line = "Ejecutivo " + executive.name + (available ? " disponible." : " ausente.");
+  } else {
+    ctx.audit.record = false;  // no change, nothing to record
+  }
   json::object body;
   body["available"] = available;
   body["waiting"] = static_cast<std::int64_t>(desk.waiting());
@@ -124,7 +128,8 @@ const command table[] = {
      ":connect - serve the longest-waiting customer",
      audit_done(actions::referral)},
     {"availability", access::executive, availability_fields, availability,
-     ":ausente / :disponible - whether customers are offered to the executive"},
+     ":ausente / :disponible - whether customers are offered to the executive",
+     audit_done(actions::availability)},
 };
 
 }  // namespace

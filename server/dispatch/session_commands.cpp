@@ -4,6 +4,7 @@
 #include "server/dispatch/audit.hpp"
 #include "server/dispatch/credential_checks.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/support_common.hpp"
 #include "server/security/passwords.hpp"
 #include "server/services/service_set.hpp"
 
@@ -158,10 +159,14 @@ awaitable<result<json::object>> login(request_context& ctx) {
   const role r = req->executive ? role::executive : role::customer;
   if (!ctx.sessions.log_in(*ctx.caller, r, account->id, account->name, account->email))
     co_return failure{errc::already_logged_in};
-  if (r == role::executive)
+  if (r == role::executive) {
     services.support().executive_arrived(account->id, services.now());
-  if (r == role::executive)
-    services.support().executive_arrived(account->id, services.now());
+    // `--assignment auto`: a customer may be waiting for this executive; its `chat.assigned`
+    // must come after the login reply.
+    ctx.after_reply = [&sessions = ctx.sessions, &services] {
+      support::auto_assign(sessions, services);
+    };
+  }
   ctx.audit.detail = ctx.caller->remote_address;
   ctx.audit.line = std::string(audit::role_word(r)) + " " + ctx.caller->name + " conectado.";
   co_return login_reply(ctx.sessions, *ctx.caller);

@@ -177,7 +177,7 @@ void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer
   json::object ev = make_event("chat.ended");
   ev["reason"] = reason;
   ev["message"] = std::move(message);
-  if (reason == "executive_disconnected") {
+  if (reason == "executive_disconnected" || reason == "requeued") {
     if (auto position = services.support().position_of(to->account_id))
       ev["position"] = static_cast<std::int64_t>(*position);
     ev["waiting"] = static_cast<std::int64_t>(services.support().waiting());

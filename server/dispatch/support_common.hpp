@@ -27,6 +27,11 @@ namespace tcs::support {
 // Customers named in a `queue.waiting` event (the rest are counted).
 inline constexpr std::size_t max_listed_waiting = 5;
 
+// The conversation so far a transferred chat's new executive gets (`chat.assigned`
+// `transcript`): at most this many of the newest lines, and this many bytes of their JSON.
+inline constexpr std::size_t max_transcript_lines = 50;
+inline constexpr std::size_t max_transcript_bytes = 32 * 1024;
+
 // Card names echoed on the console.
 inline constexpr std::size_t max_logged_name_bytes = 80;
 

@@ -23,8 +23,10 @@ using services::support_state;
 
 // `:status` has two lists in one reply, so each of its pages gets half the bytes of a page.
 constexpr std::size_t max_status_page_bytes = max_page_bytes / 2;
-// Executives listed by `:status` (a store has a handful; names are capped at login).
+// Executives listed by `:status` (a store has a handful; names are capped at login), and the
+// bytes their list may take beside the two half pages.
 constexpr std::size_t max_listed_executives = 20;
+constexpr std::size_t max_executives_bytes = 4 * 1024;
 
 // The reply fields of a page whose items came in order, `next` being the cursor of the last
 // item on it when more follow: `truncated` (kept from before pages: true when more follow),
@@ -103,17 +105,23 @@ list_page page_of_queue(request_context& ctx, const page_request& page, std::siz
   return result;
 }
 
-// The logged-in executives (at most max_listed_executives): name, available, chatting.
+// The logged-in executives (at most max_listed_executives, max_executives_bytes): name, email
+// (what `:transferir` takes), available, chatting.
 json::array executives_of(request_context& ctx) {
   const auto& desk = ctx.services.support();
   json::array out;
+  std::size_t bytes = 0;
   for (const auto& p : ctx.sessions.snapshot()) {
-    if (p->who != role::executive || out.size() == max_listed_executives)
+    if (p->who != role::executive)
       continue;
     json::object e;
     e["name"] = p->name;
+    e["email"] = p->email;
     e["available"] = desk.is_available(p->account_id);
     e["chatting"] = !desk.is_free(p->account_id);
+    bytes += json::serialize(e).size() + 1;
+    if (out.size() == max_listed_executives || bytes > max_executives_bytes)
+      break;
     out.push_back(std::move(e));
   }
   return out;

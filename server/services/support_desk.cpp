@@ -113,7 +113,7 @@ result<queue_joined> support_desk::join(std::int64_t customer_id, std::int64_t n
     case support_state::menu:
       break;
   }
-  queue_.push_back({customer_id, now});
+  queue_.push_back({customer_id, now, now});
   return queue_joined{queue_.size(), queue_.size()};
 }
 
@@ -138,7 +138,7 @@ result<paired> support_desk::connect(std::int64_t executive_id, std::int64_t now
   const queue_entry next = queue_.front();
   queue_.pop_front();
   stats_.customer_served(now - next.joined_at, now);
-  chats_.emplace(executive_id, chat{next.customer_id, now, next.joined_at, std::nullopt});
+  chats_.emplace(executive_id, chat{next.customer_id, now, next.joined_at, std::nullopt, now});
   chatting_.emplace(next.customer_id, executive_id);
   return paired{next.customer_id, executive_id, std::max<std::int64_t>(0, now - next.joined_at),
                 positions_from(0)};
@@ -174,18 +174,86 @@ customer_departure support_desk::customer_gone(std::int64_t customer_id, std::in
 
 std::optional<requeued> support_desk::executive_gone(std::int64_t executive_id, std::int64_t now) {
   executives_.erase(executive_id);
+  auto back = requeue(executive_id, now);
+  if (!back)
+    return std::nullopt;
+  return std::move(*back);
+}
+
+result<requeued> support_desk::requeue(std::int64_t executive_id, std::int64_t now) {
   auto it = chats_.find(executive_id);
   if (it == chats_.end())
-    return std::nullopt;
+    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
   const std::int64_t queued_at = std::min(it->second.queued_at, now);
   chat_closed closed = close_chat(executive_id, now);
-  queue_.push_front({closed.customer_id, queued_at});
+  queue_.push_front({closed.customer_id, queued_at, now});
   requeued out;
   out.customer_id = closed.customer_id;
   out.executive_id = executive_id;
   out.position = 1;
   out.cancelled_offer = std::move(closed.cancelled_offer);
   out.moved = positions_from(1);
+  return out;
+}
+
+result<transferred> support_desk::transfer(std::int64_t from_executive, std::int64_t to_executive,
+                                           std::int64_t now) {
+  auto it = chats_.find(from_executive);
+  if (it == chats_.end())
+    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
+  if (to_executive == from_executive)
+    return failure{errc::invalid_field, "No puede transferirse la conversación a sí mismo."};
+  if (!executives_.contains(to_executive))
+    return failure{errc::not_found, "Ese ejecutivo no está conectado."};
+  if (!is_available(to_executive))
+    return failure{errc::invalid_state, "Ese ejecutivo está ausente."};
+  if (!is_free(to_executive))
+    return failure{errc::invalid_state, "Ese ejecutivo está en otra conversación."};
+  chat moved = std::move(it->second);
+  chats_.erase(it);
+  transferred out{moved.customer_id, from_executive, to_executive, moved.started_at,
+                  std::move(moved.open_offer)};
+  moved.open_offer.reset();
+  moved.last_activity = now;
+  chats_.emplace(to_executive, std::move(moved));
+  chatting_[out.customer_id] = to_executive;
+  if (auto e = executives_.find(from_executive); e != executives_.end())
+    e->second.idle_since = now;
+  return out;
+}
+
+void support_desk::chat_activity(std::int64_t executive_id, std::int64_t now) {
+  if (auto it = chats_.find(executive_id); it != chats_.end())
+    it->second.last_activity = std::max(it->second.last_activity, now);
+}
+
+expired support_desk::expire(std::int64_t now, std::int64_t max_queue_wait_s,
+                             std::int64_t chat_idle_s) {
+  expired out;
+  if (max_queue_wait_s > 0) {
+    std::size_t first_gone = queue_.size();
+    for (std::size_t i = 0; i < queue_.size();) {
+      if (now - queue_[i].since >= max_queue_wait_s) {
+        first_gone = std::min(first_gone, i);
+        out.timed_out.push_back(queue_[i]);
+        queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        ++i;
+      }
+    }
+    if (!out.timed_out.empty())
+      out.moved = positions_from(first_gone);
+  }
+  if (chat_idle_s > 0) {
+    std::vector<std::int64_t> idle;
+    for (const auto& [executive_id, c] : chats_) {
+      if (now - c.last_activity >= chat_idle_s)
+        idle.push_back(executive_id);
+    }
+    std::sort(idle.begin(), idle.end());  // a stable order for the messages
+    for (auto executive_id : idle)
+      out.idle_chats.push_back(close_chat(executive_id, now));
+  }
   return out;
 }
 

@@ -19,6 +19,12 @@
 //   counted in the estimate's slots; an executive the desk does not know counts as available.
 // - Chat lengths and waits go into wait_stats when a chat ends and when a customer is served;
 //   estimates are computed when asked (from the queue as it is then).
+// - transfer() moves a chat to another available free executive (the chat goes on: same start,
+//   its open offer cancelled); requeue() puts the customer back at the head of the queue as
+//   executive_gone() does, the executive staying known and free.
+// - Time limits (expire()): a customer queued (since its last join or requeue) for
+//   `max_queue_wait_s` or more leaves the queue; a chat with no line (chat_activity()) since
+//   `chat_idle_s` is closed. 0 turns a limit off. The desk applies them only when asked.
 #pragma once
 
 #include "common/protocol/errc.hpp"
@@ -39,7 +45,8 @@ enum class support_state : std::uint8_t { menu, queue, chat };
 
 struct queue_entry {
   std::int64_t customer_id = 0;
-  std::int64_t joined_at = 0;  // Unix seconds
+  std::int64_t joined_at = 0;  // Unix seconds; kept when put back at the head (waiting_s)
+  std::int64_t since = 0;      // this wait's start (join or requeue): the queue-wait limit
 };
 
 // A customer's new place in the queue.
@@ -91,6 +98,23 @@ struct requeued {
   std::size_t position = 1;
   std::optional<offer> cancelled_offer;
   std::vector<position_change> moved;  // everyone who was queued moved down by one
+};
+
+// `:transferir`: the chat moved from one executive to another.
+struct transferred {
+  std::int64_t customer_id = 0;
+  std::int64_t from_executive = 0;
+  std::int64_t to_executive = 0;
+  std::int64_t chat_started_at = 0;  // the conversation so far starts here
+  std::optional<offer> cancelled_offer;
+};
+
+// What expire() ended: customers taken out of the queue and chats closed for being idle.
+struct expired {
+  std::vector<queue_entry> timed_out;  // in queue order
+  std::vector<position_change> moved;  // those left in the queue, when any moved up
+  std::vector<chat_closed> idle_chats;
+  bool empty() const { return timed_out.empty() && idle_chats.empty(); }
 };
 
 class support_desk {
@@ -145,6 +169,19 @@ class support_desk {
   result<chat_closed> end_chat_by_customer(std::int64_t customer_id, std::int64_t now);
   result<chat_closed> end_chat_by_executive(std::int64_t executive_id, std::int64_t now);
 
+  // `:transferir`: the executive's chat goes to `to_executive`. not_in_chat if `from` has no
+  // chat; invalid_field if `to` is `from`; not_found if `to` is not a known (logged-in)
+  // executive; invalid_state if it is away or busy.
+  result<transferred> transfer(std::int64_t from_executive, std::int64_t to_executive,
+                               std::int64_t now);
+  // `:devolver`: the executive's customer goes back to the head of the queue (keeping the time
+  // it first joined); the executive is free. not_in_chat without a chat.
+  result<requeued> requeue(std::int64_t executive_id, std::int64_t now);
+  // A line was said in the executive's chat (the idle limit counts from the last one).
+  void chat_activity(std::int64_t executive_id, std::int64_t now);
+  // Applies the time limits at `now` (0: that limit is off).
+  expired expire(std::int64_t now, std::int64_t max_queue_wait_s, std::int64_t chat_idle_s);
+
   // --- Departures (never fail; nothing to do is a valid answer) ------------------------------
   customer_departure customer_gone(std::int64_t customer_id, std::int64_t now);
   // The executive is forgotten. Its customer, if any, is put back at the head of the queue with the
@@ -172,6 +209,7 @@ class support_desk {
     std::int64_t started_at = 0;
     std::int64_t queued_at = 0;  // when the customer joined the queue (kept if requeued)
     std::optional<offer> open_offer;
+    std::int64_t last_activity = 0;  // the chat's start, its last line or its transfer
   };
 
   std::deque<queue_entry>::const_iterator find_queued(std::int64_t customer_id) const;

@@ -34,7 +34,7 @@ TEST_CASE(":help lists every command of the table, in order", "[exec][commands]"
     CHECK(help.find(std::string(c.summary), found) != std::string::npos);
     at = found == std::string::npos ? at : found;
   }
-  CHECK(commands().size() == 13);
+  CHECK(commands().size() == 15);
   CHECK(help.find("\n  :buy <carta> <precio>      ofrecer comprarle una carta al cliente\n") !=
         std::string::npos);
   CHECK(help.find("\n  :status                    clientes conectados y cola de espera\n") !=
@@ -209,4 +209,29 @@ TEST_CASE("the executive's activity view", "[exec][views]") {
   CHECK(text == "Asistente: Actividad de Bea:\n- x_custom [falló: sin stock suficiente]\n- y");
   CHECK(waited(59) == "59 s");
   CHECK(waited(3 * 3600 + 120) == "3 h 2 min");
+}
+
+TEST_CASE(":transferir and :devolver (issue 16, item 6)", "[exec][commands]") {
+  CHECK(plan_command(":transferir").text ==
+        "Asistente: Uso: :transferir <correo>   (ej.: :transferir tomas.herrera@example.com)");
+  CHECK(plan_command(":transferir tomas herrera").what == plan::kind::print);
+  CHECK(plan_command(":devolver ya").text == "Asistente: Uso: :devolver");
+
+  const plan transfer = plan_command(":transferir  tomas.herrera@example.com ");
+  REQUIRE(transfer.what == plan::kind::send);
+  CHECK(transfer.request.at("type").as_string() == "chat.transfer");
+  CHECK(transfer.request.at("email").as_string() == "tomas.herrera@example.com");
+  served_customer c{"Ana Rojas", "Ana"};
+  CHECK(transfer.cmd->render(transfer.request, object(R"({"customer": {"name": "Ana Rojas"},
+                                        "executive": {"name": "Tomás Herrera"}})"),
+                             c) == "Asistente: Transfirió a Ana Rojas a Tomás Herrera.");
+  CHECK(c.name.empty());
+
+  c = {"Ana Rojas", "Ana"};
+  const plan requeue = plan_command(":devolver");
+  REQUIRE(requeue.what == plan::kind::send);
+  CHECK(requeue.request.at("type").as_string() == "chat.requeue");
+  CHECK(requeue.cmd->render(requeue.request, object(R"({"customer": {"name": "Ana Rojas"}})"), c) ==
+        "Asistente: Ana Rojas volvió al primer lugar de la cola de espera.");
+  CHECK(c.name.empty());
 }
