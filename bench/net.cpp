@@ -9,8 +9,6 @@ namespace tcs::bench {
 
 namespace {
 
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-
 // One read chunk for every connection: the loop runs one coroutine at a time and each read
 // is consumed before its reader suspends again.
 constexpr std::size_t read_chunk_bytes = 64 * 1024;

@@ -25,6 +25,8 @@ namespace tcs::bench {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
+// Awaiting an operation gives its error code instead of throwing it.
+inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // The peer closed the connection (or it was reset).
 struct connection_closed : std::runtime_error {

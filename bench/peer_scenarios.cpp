@@ -11,10 +11,6 @@ namespace {
 
 using line_ptr = std::shared_ptr<line_connection>;
 
-// The same chat line as tcs's relay.
-constexpr std::string_view relay_text = "hola, queda stock del sobre 151?";
-constexpr double finish_timeout_s = 15;
-
 // The next IRC line that is not a PING (PINGs are answered at once).
 awaitable<std::string> irc_line(line_connection& c) {
   for (;;) {

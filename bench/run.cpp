@@ -9,7 +9,6 @@
 namespace tcs::bench {
 
 namespace {
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 // Distinct error messages listed in the report.
 constexpr std::size_t max_listed_errors = 5;
 }  // namespace

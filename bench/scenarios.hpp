@@ -25,6 +25,11 @@
 
 namespace tcs::bench {
 
+// The chat line relayed by `relay`, and the IRC text of irc-relay: the same bytes.
+inline constexpr std::string_view relay_text = "hola, queda stock del sobre 151?";
+// How long the closed loops may take to finish their last operation after the window.
+inline constexpr double finish_timeout_s = 15;
+
 awaitable<bool> run_sessions(bench_run& run, std::size_t n);
 awaitable<bool> run_relay(bench_run& run, std::size_t pairs);
 awaitable<bool> run_requests(bench_run& run, std::size_t n);

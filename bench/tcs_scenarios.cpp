@@ -14,12 +14,8 @@ namespace {
 
 using conn_ptr = std::shared_ptr<tcs_connection>;
 
-// The chat line relayed by `relay` (and the IRC text of irc-relay is the same).
-constexpr std::string_view relay_text = "hola, queda stock del sobre 151?";
 // A session that was just closed may still be registered on the server for a moment.
 constexpr double relogin_patience_s = 10;
-// How long the closed loops may take to finish their last operation after the window.
-constexpr double finish_timeout_s = 15;
 // Connections set up at once in relay (each pair also goes through the queue).
 constexpr std::size_t max_pair_setups = 32;
 

@@ -9,7 +9,6 @@ namespace tcs::bench {
 
 namespace {
 
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 // A connection's TLS read buffer: one TLS record's worth.
 constexpr std::size_t tls_read_bytes = 16 * 1024;
 // The longest HTTP response head accepted for the upgrade.

@@ -85,7 +85,7 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
 
 constexpr field_spec chat_send_fields[] = {{"text", field_kind::string}};
 
-const command table[] = {
+const command chat_table[] = {
     {"chat.send",
      access::authenticated,
      chat_send_fields,
@@ -105,7 +105,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> chat_commands() {
-  return table;
+  return chat_table;
 }
 
 }  // namespace tcs

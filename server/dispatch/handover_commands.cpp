@@ -125,7 +125,7 @@ awaitable<result<json::object>> chat_requeue(request_context& ctx) {
 
 constexpr field_spec transfer_fields[] = {{"email", field_kind::string}};
 
-const command table[] = {
+const command handover_table[] = {
     {"chat.transfer", access::executive, transfer_fields, chat_transfer,
      ":transferir EMAIL - hand the current customer to another available free executive",
      audit_all(actions::transfer), needs::chat},
@@ -141,7 +141,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> handover_commands() {
-  return table;
+  return handover_table;
 }
 
 }  // namespace tcs

@@ -154,7 +154,7 @@ constexpr field_spec offer_create_fields[] = {{"card", field_kind::string},
 constexpr field_spec publish_fields[] = {{"card", field_kind::string},
                                          {"price", field_kind::integer, false}};
 
-const command table[] = {
+const command offer_table[] = {
     {"offer.answer", access::customer, offer_answer_fields, offer_answer,
      "accept or decline the executive's offer", audit_all(actions::offer_answer)},
     {"offer.create", access::executive, offer_create_fields, offer_create,
@@ -167,7 +167,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> offer_commands() {
-  return table;
+  return offer_table;
 }
 
 }  // namespace tcs

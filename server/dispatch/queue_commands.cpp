@@ -108,7 +108,7 @@ awaitable<result<json::object>> availability(request_context& ctx) {
 
 constexpr field_spec availability_fields[] = {{"available", field_kind::boolean}};
 
-const command table[] = {
+const command queue_table[] = {
     {"queue.join",
      access::customer,
      {},
@@ -135,7 +135,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> queue_commands() {
-  return table;
+  return queue_table;
 }
 
 }  // namespace tcs

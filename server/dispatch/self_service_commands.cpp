@@ -347,7 +347,7 @@ constexpr field_spec current_password_fields[] = {{"current", field_kind::string
 constexpr field_spec operation_fields[] = {{"operation_id", field_kind::integer}};
 constexpr field_spec purchase_fields[] = {{"lines", field_kind::array}};
 
-const command table[] = {
+const command self_service_table[] = {
     {"password.change", access::customer, password_fields, change_password,
      "change the customer's password (current, new, confirm)", audit_all(actions::password_change)},
     {"password.check", access::customer, current_password_fields, check_password,
@@ -376,7 +376,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> self_service_commands() {
-  return table;
+  return self_service_table;
 }
 
 }  // namespace tcs

@@ -188,7 +188,7 @@ constexpr field_spec login_fields[] = {{"role", field_kind::string},
                                        {"password", field_kind::string},
                                        {"totp", field_kind::string, false}};
 
-const command table[] = {
+const command session_table[] = {
     {"hello", access::handshake, hello_fields, hello, "version handshake; must be first"},
     {"login", access::guest, login_fields, login, "log in as customer or executive",
      audit_done(actions::login)},
@@ -199,7 +199,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> session_commands() {
-  return table;
+  return session_table;
 }
 
 }  // namespace tcs

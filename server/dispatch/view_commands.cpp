@@ -268,7 +268,7 @@ awaitable<result<json::object>> customer_operations(request_context& ctx) {
   co_return body;
 }
 
-const command table[] = {
+const command view_table[] = {
     {"status", access::executive, page_fields, status,
      ":status - connected customers (paged) and the head of the queue"},
     {"queue.list", access::executive, page_fields, queue_list,
@@ -290,7 +290,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> view_commands() {
-  return table;
+  return view_table;
 }
 
 }  // namespace tcs

@@ -29,7 +29,7 @@ constexpr std::array counted_tables = {"customers",  "executives", "products",
 
 // How long one step may wait for a lock, and how often a locked step is tried again: the
 // server's write transactions last milliseconds.
-constexpr int busy_timeout_ms = 5000;
+constexpr int backup_busy_timeout_ms = 5000;
 constexpr int locked_retries = 100;
 constexpr auto locked_pause = std::chrono::milliseconds(100);
 
@@ -65,7 +65,7 @@ database_summary write_snapshot(SQLite::Database& src, const fs::path& to) {
   try {
     {
       SQLite::Database dst(tmp.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                           busy_timeout_ms);
+                           backup_busy_timeout_ms);
       copy_pages(dst, src);
       // The copied header says WAL; a backup is one file that needs no -wal beside it.
       (void)dst.execAndGet("PRAGMA journal_mode = DELETE").getString();
@@ -105,7 +105,7 @@ std::string database_summary::describe() const {
 database_summary inspect_database(const std::string& path) {
   if (!fs::is_regular_file(path))
     throw std::runtime_error("no database file at " + path);
-  SQLite::Database db(path, SQLite::OPEN_READONLY, busy_timeout_ms);
+  SQLite::Database db(path, SQLite::OPEN_READONLY, backup_busy_timeout_ms);
   const std::string integrity = db.execAndGet("PRAGMA integrity_check").getString();
   if (integrity != "ok")
     throw std::runtime_error(path + ": integrity_check failed: " + integrity);
@@ -131,7 +131,7 @@ database_summary backup_database(const std::string& from, const std::string& to)
     throw std::runtime_error("the backup would overwrite the database itself");
   // Read-write without create: a read-only connection cannot join a WAL database whose
   // shared-memory file is not there yet (no server running).
-  SQLite::Database src(from, SQLite::OPEN_READWRITE, busy_timeout_ms);
+  SQLite::Database src(from, SQLite::OPEN_READWRITE, backup_busy_timeout_ms);
   return write_snapshot(src, to);
 }
 
@@ -139,7 +139,7 @@ database_summary restore_database(const std::string& backup, const std::string& 
   (void)inspect_database(backup);
   if (fs::exists(target) && fs::equivalent(backup, target))
     throw std::runtime_error("the backup and the database are the same file");
-  SQLite::Database src(backup, SQLite::OPEN_READONLY, busy_timeout_ms);
+  SQLite::Database src(backup, SQLite::OPEN_READONLY, backup_busy_timeout_ms);
   if (!fs::exists(target)) {
     write_snapshot(src, target);
     return inspect_database(target);

@@ -37,6 +37,14 @@
 
 namespace tcs::test {
 
+// The demo accounts the tests log in with (server/store/demo_data.cpp).
+inline constexpr std::string_view ana_email = "ana.rojas@example.com";
+inline constexpr std::string_view ben_email = "benjamin.soto@example.com";
+inline constexpr std::string_view cam_email = "camila.fuentes@example.com";
+inline constexpr std::string_view valentina_email = "valentina.reyes@example.com";
+inline constexpr std::string_view tomas_email = "tomas.herrera@example.com";
+inline constexpr std::string_view isidora_email = "isidora.navarro@example.com";
+
 // A connection without a socket, not greeted until the test (or server_env::connect) says so.
 // Every frame delivered is decoded as the real client would (frame_decoder + parse_message) and
 // kept in `received`.

@@ -15,14 +15,13 @@
 #include <vector>
 
 using namespace tcs;
+using test::ana_email;
 using test::demo_env;
 using test::error_code;
 using test::require_ok;
+using test::valentina_email;
 
 namespace {
-
-constexpr std::string_view ana_email = "ana.rojas@example.com";
-constexpr std::string_view valentina_email = "valentina.reyes@example.com";
 
 std::vector<store::activity_record> entries(demo_env& env, std::string_view email) {
   return store::activity_repository(env.db).for_customer(env.customer_id(email));

@@ -26,7 +26,7 @@ TEST_CASE(":help lists every command of the table, in order", "[exec][commands]"
   INFO(help);
   CHECK(help.rfind("Comandos:\n", 0) == 0);
   std::size_t at = 0;
-  for (const command& c : commands()) {
+  for (const executive::command& c : commands()) {
     const std::string synopsis =
         std::string(c.name) + (c.params.empty() ? "" : " " + std::string(c.params));
     const auto found = help.find("\n  " + synopsis + " ", at);
@@ -44,7 +44,7 @@ TEST_CASE(":help lists every command of the table, in order", "[exec][commands]"
 }
 
 TEST_CASE("every command of the table has what it needs", "[exec][commands]") {
-  for (const command& c : commands()) {
+  for (const executive::command& c : commands()) {
     INFO(c.name);
     CHECK(c.name.starts_with(":"));
     CHECK(find_command(c.name) == &c);
@@ -124,7 +124,7 @@ TEST_CASE("local commands and requests", "[exec][commands]") {
 }
 
 TEST_CASE(":status reads the rest of the queue with queue.list", "[exec][commands]") {
-  const command& status = *find_command(":status");
+  const executive::command& status = *find_command(":status");
   REQUIRE(status.more);
   CHECK_FALSE(status.more(object(R"({"customers": [], "queue": []})")));
   const auto next = status.more(object(R"({"queue_next": 100})"));
@@ -149,7 +149,7 @@ TEST_CASE(":status reads the rest of the queue with queue.list", "[exec][command
 
 TEST_CASE("renderers keep the served customer's name", "[exec][commands]") {
   served_customer c;
-  const command& connect = *find_command(":connect");
+  const executive::command& connect = *find_command(":connect");
   CHECK(connect.render(make_event("connect"),
                        object(R"({"customer": {"name": "Ana Rojas", "first_name": "Ana",
                                     "email": "ana@example.com"}})"),
@@ -171,7 +171,7 @@ TEST_CASE("renderers keep the served customer's name", "[exec][commands]") {
         "Asistente: \"Mew\" publicado en el catálogo a $8 (stock 1, retenidas 0).\n"
         "Asistente: La carta ya tiene precio de catálogo; el precio indicado no se usó.");
 
-  const command& disconnect = *find_command(":disconnect");
+  const executive::command& disconnect = *find_command(":disconnect");
   CHECK(disconnect.render(make_event("chat.end"), json::object{}, c) ==
         "Asistente: Terminó la conversación con Ana Rojas.");
   CHECK(c.name.empty());

@@ -25,7 +25,7 @@ struct fake_session final : input_budget::holder {
   bool evicted = false;
 };
 
-std::string header(std::uint32_t n) {
+std::string frame_header_of(std::uint32_t n) {
   std::string h(tcs::frame_header_bytes, '\0');
   tcs::write_frame_header(h.data(), n);
   return h;
@@ -36,7 +36,7 @@ std::string header(std::uint32_t n) {
 TEST_CASE("a frame arriving in pieces takes about its own size, and is given back") {
   frame_decoder d;
   const std::uint32_t n = tcs::max_frame_bytes;
-  d.feed(header(n) + std::string(200, 'x'));
+  d.feed(frame_header_of(n) + std::string(200, 'x'));
   std::size_t sent = 200;
   while (sent < n - 1) {
     const std::size_t chunk = std::min<std::size_t>(256, n - 1 - sent);
@@ -55,7 +55,7 @@ TEST_CASE("a frame arriving in pieces takes about its own size, and is given bac
   d.release_memory();
   CHECK(d.capacity() < 64);
   // Still usable afterwards.
-  d.feed(header(2) + "ok");
+  d.feed(frame_header_of(2) + "ok");
   ev = d.next();
   REQUIRE(ev);
   CHECK(*ev->payload == "ok");
@@ -63,7 +63,7 @@ TEST_CASE("a frame arriving in pieces takes about its own size, and is given bac
 
 TEST_CASE("release_memory keeps the bytes of an unfinished frame") {
   frame_decoder d;
-  d.feed(header(5000) + std::string(5000, 'a') + header(3) + "b");
+  d.feed(frame_header_of(5000) + std::string(5000, 'a') + frame_header_of(3) + "b");
   auto ev = d.next();
   REQUIRE(ev);
   CHECK(ev->payload->size() == 5000);

@@ -17,13 +17,13 @@
 
 using namespace tcs;
 using boost::asio::awaitable;
+using test::ana_email;
 using test::error_code;
 using test::require_ok;
+using test::valentina_email;
 
 namespace {
 
-constexpr std::string_view ana = "ana.rojas@example.com";
-constexpr std::string_view valentina = "valentina.reyes@example.com";
 constexpr std::string_view demo_password = "cliente123";
 
 json::object customer_login(std::string_view email, std::string_view password) {
@@ -74,7 +74,7 @@ TEST_CASE("301 simultaneous logins for one account admit only the designed few h
     p->remote_address = "10.1." + std::to_string(i / 200) + "." + std::to_string(i % 200) + ":4000";
     peers.push_back(p);
     // Attempt #101 carries the right password.
-    requests.push_back(customer_login(ana, i == 100 ? demo_password : "adivinanza"));
+    requests.push_back(customer_login(ana_email, i == 100 ? demo_password : "adivinanza"));
   }
   const auto replies = dispatch_together(env, peers, requests);
   int bad = 0, throttled = 0;
@@ -99,12 +99,12 @@ TEST_CASE("oversized login fields are refused before any hash", "[login][dispatc
   auto r = env.send(p, customer_login(big + "@example.com", demo_password));
   CHECK(error_code(r) == "invalid_field");
   CHECK(test::error_message(r).find("\"email\"") != std::string::npos);
-  r = env.send(p, customer_login(ana, big));
+  r = env.send(p, customer_login(ana_email, big));
   CHECK(error_code(r) == "invalid_field");
   CHECK(test::error_message(r).find("\"password\"") != std::string::npos);
   auto exec = make_request("login", 3);
   exec["role"] = "executive";
-  exec["email"] = valentina;
+  exec["email"] = valentina_email;
   exec["password"] = "ejecutivo123";
   exec["totp"] = big;
   r = env.send(p, exec);
@@ -112,13 +112,13 @@ TEST_CASE("oversized login fields are refused before any hash", "[login][dispatc
   CHECK(test::error_message(r).find("\"totp\"") != std::string::npos);
   CHECK(env.pool.started() == 0);
   // Nothing was counted either: the right password works at once.
-  require_ok(env.send(p, customer_login(ana, demo_password)));
+  require_ok(env.send(p, customer_login(ana_email, demo_password)));
 }
 
 TEST_CASE("password.change guesses are throttled like logins", "[login][throttle][self]") {
   test::demo_env env(strict_throttle());
   auto p = env.connect();
-  require_ok(env.send(p, customer_login(ana, demo_password)));
+  require_ok(env.send(p, customer_login(ana_email, demo_password)));
   auto change = [&](std::string_view current) {
     json::object fields;
     fields["current"] = current;
@@ -137,10 +137,11 @@ TEST_CASE("password.change guesses are throttled like logins", "[login][throttle
   // The right current password during the delay is refused too, and changes nothing.
   CHECK(error_code(change(demo_password)) == "too_many_attempts");
   CHECK(security::verify_password(
-      store::accounts_repository(env.db).find_customer(ana)->password_hash, demo_password));
+      store::accounts_repository(env.db).find_customer(ana_email)->password_hash, demo_password));
   // A login for the same account from the same address shares the count.
   auto other = env.connect();
-  CHECK(error_code(env.send(other, customer_login(ana, "no-es-la-clave"))) == "too_many_attempts");
+  CHECK(error_code(env.send(other, customer_login(ana_email, "no-es-la-clave"))) ==
+        "too_many_attempts");
 }
 
 TEST_CASE("executives never see a customer's network address", "[login][privacy][dispatch]") {
@@ -148,11 +149,11 @@ TEST_CASE("executives never see a customer's network address", "[login][privacy]
   auto guest = env.connect();
   guest->remote_address = "203.0.113.77:51234";
   // A refused attempt and a login: both are login entries with the address as detail.
-  CHECK(error_code(env.send(guest, customer_login(ana, "equivocada"))) == "bad_credentials");
-  require_ok(env.send(guest, customer_login(ana, demo_password)));
+  CHECK(error_code(env.send(guest, customer_login(ana_email, "equivocada"))) == "bad_credentials");
+  require_ok(env.send(guest, customer_login(ana_email, demo_password)));
 
-  auto exec = env.executive(valentina);
-  const auto details = env.request(exec, "details");  // ana's last action: her login
+  auto exec = env.executive(valentina_email);
+  const auto details = env.request(exec, "details");  // ana_email's last action: her login
   require_ok(details);
   const std::string details_text = json::serialize(details);
   CHECK(details_text.find("\"login\"") != std::string::npos);
@@ -169,7 +170,7 @@ TEST_CASE("executives never see a customer's network address", "[login][privacy]
   CHECK(history_text.find("203.0.113.77") == std::string::npos);  // ...without the address
   // The operator still has it in the database.
   bool stored = false;
-  for (const auto& a : services::activity_log(env.db).for_customer(env.customer_id(ana)))
+  for (const auto& a : services::activity_log(env.db).for_customer(env.customer_id(ana_email)))
     stored = stored || a.detail == "203.0.113.77:51234";
   CHECK(stored);
 }

@@ -17,16 +17,16 @@
 #include <vector>
 
 using namespace tcs;
+using test::ana_email;
+using test::ben_email;
 using test::error_code;
 using test::error_message;
 using test::require_ok;
+using test::valentina_email;
 
 namespace {
 
 constexpr std::int64_t now_s = test::demo_now;  // the demo data is placed relative to this
-constexpr std::string_view ana = "ana.rojas@example.com";
-constexpr std::string_view benjamin = "benjamin.soto@example.com";
-constexpr std::string_view valentina = "valentina.reyes@example.com";
 
 // The demo server with its clock fixed at now_s, and what this file checks after a request.
 struct self_service_env : test::demo_env {
@@ -47,7 +47,7 @@ struct self_service_env : test::demo_env {
       s.stock_held[p.id] = {p.stock, p.held};
     store::operations_repository ops(db);
     s.operations = ops.count();
-    for (const auto& email : {ana, benjamin}) {
+    for (const auto& email : {ana_email, ben_email}) {
       for (const auto& op : ops.for_customer(customer_id(email)))
         s.states[op.id] = op.state;
     }
@@ -139,11 +139,11 @@ TEST_CASE("self-service commands are in the server's table with the right access
 
 TEST_CASE("customer-only requests from an executive or a guest change nothing", "[self_service]") {
   self_service_env env;
-  auto exec = env.executive(valentina);
+  auto exec = env.executive(valentina_email);
   auto guest = env.connect();
   const auto before = env.take_snapshot();
   const auto pikachu = env.product("Pikachu ex").id;
-  const auto ana_paid = buy(env, ana, "Eevee holo", 1);
+  const auto ana_paid = buy(env, ana_email, "Eevee holo", 1);
   const auto after_buy = env.take_snapshot();
 
   const json::object requests[] = {
@@ -166,7 +166,7 @@ TEST_CASE("customer-only requests from an executive or a guest change nothing", 
   CHECK(after_buy.operations == before.operations + 1);
   // The password is unchanged: the demo password still verifies.
   CHECK(security::verify_password(
-      store::accounts_repository(env.db).find_customer(ana)->password_hash, "cliente123"));
+      store::accounts_repository(env.db).find_customer(ana_email)->password_hash, "cliente123"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,17 +175,17 @@ TEST_CASE("customer-only requests from an executive or a guest change nothing", 
 TEST_CASE("password.change stores a new hash; the old password stops working",
           "[self_service][password]") {
   self_service_env env;
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto reply = env.send(p, password_req("cliente123", "otra-clave-9", "otra-clave-9"));
   require_ok(reply);
   CHECK(reply.at("type").as_string() == "password.change");
 
-  const auto hash = store::accounts_repository(env.db).find_customer(ana)->password_hash;
+  const auto hash = store::accounts_repository(env.db).find_customer(ana_email)->password_hash;
   CHECK(hash.rfind("$argon2id$", 0) == 0);
   CHECK(security::verify_password(hash, "otra-clave-9"));
   CHECK_FALSE(security::verify_password(hash, "cliente123"));
 
-  const auto entry = env.last_activity(ana);
+  const auto entry = env.last_activity(ana_email);
   CHECK(entry.action == "password_change");
   CHECK(entry.outcome == "ok");
   CHECK_FALSE(contains(entry.detail, "otra-clave-9"));
@@ -194,11 +194,11 @@ TEST_CASE("password.change stores a new hash; the old password stops working",
   auto other = env.connect();
   auto login = req("login");
   login["role"] = "customer";
-  login["email"] = benjamin;
+  login["email"] = ben_email;
   login["password"] = "cliente123";
   require_ok(env.send(other, login));  // someone else's account is untouched
   auto again = env.connect();
-  login["email"] = ana;
+  login["email"] = ana_email;
   env.state.leave(*p);
   CHECK(error_code(env.send(again, login)) == "bad_credentials");
   login["password"] = "otra-clave-9";
@@ -207,8 +207,9 @@ TEST_CASE("password.change stores a new hash; the old password stops working",
 
 TEST_CASE("password.change refusals leave the hash as it was", "[self_service][password]") {
   self_service_env env;
-  auto p = env.customer(ana);
-  const auto hash_before = store::accounts_repository(env.db).find_customer(ana)->password_hash;
+  auto p = env.customer(ana_email);
+  const auto hash_before =
+      store::accounts_repository(env.db).find_customer(ana_email)->password_hash;
 
   struct refusal {
     json::object request;
@@ -235,10 +236,11 @@ TEST_CASE("password.change refusals leave the hash as it was", "[self_service][p
     const auto reply = env.send(p, r.request);
     CHECK(error_code(reply) == r.code);
     CHECK(contains(error_message(reply), r.message_part));
-    CHECK(store::accounts_repository(env.db).find_customer(ana)->password_hash == hash_before);
+    CHECK(store::accounts_repository(env.db).find_customer(ana_email)->password_hash ==
+          hash_before);
   }
   // Policy and credential refusals are in the activity log with their code.
-  const auto entries = env.services.activity().for_customer(env.customer_id(ana));
+  const auto entries = env.services.activity().for_customer(env.customer_id(ana_email));
   int refused = 0;
   for (const auto& e : entries) {
     if (e.action == "password_change") {
@@ -254,34 +256,34 @@ TEST_CASE("password.check verifies the current password alone and says the minim
   server_config config;
   config.min_password_length = 9;
   self_service_env env(config);
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   auto check = req("password.check");
   check["current"] = "cliente124";
   const auto wrong = env.send(p, check);
   CHECK(error_code(wrong) == "bad_credentials");
   CHECK(error_message(wrong) == "La contraseña actual no es correcta.");
   // A wrong guess is recorded like a refused change; a right one is not recorded at all.
-  CHECK(env.last_activity(ana).action == "password_change");
-  CHECK(env.last_activity(ana).outcome == "bad_credentials");
-  const auto before = env.services.activity().for_customer(env.customer_id(ana)).size();
+  CHECK(env.last_activity(ana_email).action == "password_change");
+  CHECK(env.last_activity(ana_email).outcome == "bad_credentials");
+  const auto before = env.services.activity().for_customer(env.customer_id(ana_email)).size();
   check["current"] = "cliente123";
   const auto right = env.send(p, check);
   require_ok(right);
   CHECK(right.at("min_length").as_int64() == 9);
-  CHECK(env.services.activity().for_customer(env.customer_id(ana)).size() == before);
+  CHECK(env.services.activity().for_customer(env.customer_id(ana_email)).size() == before);
   CHECK(security::verify_password(
-      store::accounts_repository(env.db).find_customer(ana)->password_hash, "cliente123"));
+      store::accounts_repository(env.db).find_customer(ana_email)->password_hash, "cliente123"));
 }
 
 TEST_CASE("password.change follows --min-password-length", "[self_service][password]") {
   server_config config;
   config.min_password_length = 6;
   self_service_env env(config);
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   CHECK(error_code(env.send(p, password_req("cliente123", "uwu12", "uwu12"))) == "weak_password");
   require_ok(env.send(p, password_req("cliente123", "uwu123", "uwu123")));  // the seed's example
   CHECK(security::verify_password(
-      store::accounts_repository(env.db).find_customer(ana)->password_hash, "uwu123"));
+      store::accounts_repository(env.db).find_customer(ana_email)->password_hash, "uwu123"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,7 +291,7 @@ TEST_CASE("password.change follows --min-password-length", "[self_service][passw
 
 TEST_CASE("history lists the last 12 months, newest first", "[self_service][history]") {
   self_service_env env;
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto reply = env.send(p, req("history"));
   require_ok(reply);
   const auto& ops = reply.at("operations").as_array();
@@ -307,10 +309,10 @@ TEST_CASE("history lists the last 12 months, newest first", "[self_service][hist
   CHECK(ops[2].at("kind").as_string() == "sale");
   CHECK(ops[0].at("state").as_string() == "paid");
   CHECK(ops[1].at("state").as_string() == "shipped");
-  CHECK(env.last_activity(ana).action == "history_view");
+  CHECK(env.last_activity(ana_email).action == "history_view");
 
   // A new purchase comes first.
-  const auto id = buy(env, ana, "Mew ex", 1);
+  const auto id = buy(env, ana_email, "Mew ex", 1);
   const auto again = env.send(p, req("history"));
   CHECK(again.at("operations").as_array().at(0).at("id").as_int64() == id);
 }
@@ -318,7 +320,7 @@ TEST_CASE("history lists the last 12 months, newest first", "[self_service][hist
 TEST_CASE("history.detail shows lines and timeline of the customer's own operations only",
           "[self_service][history]") {
   self_service_env env;
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto mine = env.send(p, req("history")).at("operations").as_array();
   const auto shipped_id = mine[1].at("id").as_int64();
 
@@ -338,7 +340,7 @@ TEST_CASE("history.detail shows lines and timeline of the customer's own operati
   CHECK(timeline[0].at("state").as_string() == "paid");
   CHECK(timeline[1].at("state").as_string() == "shipped");
   CHECK(timeline[1].at("actor").as_string() == "Ana Rojas");
-  auto entry = env.last_activity(ana);
+  auto entry = env.last_activity(ana_email);
   CHECK(entry.action == "detail_view");
   CHECK(entry.outcome == "ok");
 
@@ -347,12 +349,12 @@ TEST_CASE("history.detail shows lines and timeline of the customer's own operati
   CHECK(sale.at("operation").at("executive").as_string() == "Valentina Reyes");
 
   // Benjamín's operation is not Ana's: not_found, exactly like an id that does not exist.
-  auto benjamin_ops = env.services.orders().history(env.customer_id(benjamin), now_s);
+  auto benjamin_ops = env.services.orders().history(env.customer_id(ben_email), now_s);
   REQUIRE_FALSE(benjamin_ops.empty());
   const auto foreign = env.send(p, op_req("history.detail", benjamin_ops[0].id));
   CHECK(error_code(foreign) == "not_found");
   CHECK(error_code(env.send(p, op_req("history.detail", 999999))) == "not_found");
-  entry = env.last_activity(ana);
+  entry = env.last_activity(ana_email);
   CHECK(entry.action == "detail_view");
   CHECK(entry.outcome == "not_found");
 
@@ -369,13 +371,13 @@ TEST_CASE("catalogue: customers see listed products, executives also held and un
           "[self_service][catalogue]") {
   self_service_env env;
   // A card bought from a customer that the catalogue did not know: unlisted, one held unit.
-  auto valentina_id = store::accounts_repository(env.db).find_executive(valentina)->id;
-  REQUIRE(
-      env.services.catalogue()
-          .record_sale(env.customer_id(ana), valentina_id, "Caterpie", 8, now_s, "Valentina Reyes")
-          .has_value());
+  auto valentina_id = store::accounts_repository(env.db).find_executive(valentina_email)->id;
+  REQUIRE(env.services.catalogue()
+              .record_sale(env.customer_id(ana_email), valentina_id, "Caterpie", 8, now_s,
+                           "Valentina Reyes")
+              .has_value());
 
-  auto c = env.customer(benjamin);
+  auto c = env.customer(ben_email);
   const auto reply = env.send(c, req("catalogue"));
   require_ok(reply);
   const auto& products = reply.at("products").as_array();
@@ -388,9 +390,9 @@ TEST_CASE("catalogue: customers see listed products, executives also held and un
     for (const char* field : {"id", "name", "kind", "price", "stock"})
       CHECK(p.contains(field));
   }
-  CHECK(env.last_activity(benjamin).action == "catalogue_view");
+  CHECK(env.last_activity(ben_email).action == "catalogue_view");
 
-  auto e = env.executive(valentina);
+  auto e = env.executive(valentina_email);
   const auto full = env.send(e, req("catalogue"));
   require_ok(full);
   const auto& all = full.at("products").as_array();
@@ -418,7 +420,7 @@ TEST_CASE("catalogue: customers see listed products, executives also held and un
 TEST_CASE("purchase of a two-line cart lowers the stock and is in the history",
           "[self_service][purchase]") {
   self_service_env env;
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto pikachu = env.product("Pikachu ex");
   const auto packs = env.product("Sobre Brilliant Stars");
   const auto before = env.take_snapshot();
@@ -437,7 +439,7 @@ TEST_CASE("purchase of a two-line cart lowers the stock and is in the history",
 
   // The purchase entry of the activity log (the detail view above came after it).
   bool found = false;
-  for (const auto& e : env.services.activity().for_customer(env.customer_id(ana))) {
+  for (const auto& e : env.services.activity().for_customer(env.customer_id(ana_email))) {
     if (e.action == "purchase") {
       CHECK(e.outcome == "ok");
       CHECK(contains(e.detail, "#" + std::to_string(id)));
@@ -451,7 +453,7 @@ TEST_CASE("purchase of a two-line cart lowers the stock and is in the history",
 
 TEST_CASE("purchase refusals change nothing", "[self_service][purchase]") {
   self_service_env env;
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto pikachu = env.product("Pikachu ex");
   const auto charizard = env.product("Charizard VMAX");  // stock 3
   const auto before = env.take_snapshot();
@@ -508,23 +510,23 @@ TEST_CASE("purchase refusals change nothing", "[self_service][purchase]") {
   }
   // Refusals that reached the handler are logged with their code; field errors are not.
   int logged = 0;
-  for (const auto& e : env.services.activity().for_customer(env.customer_id(ana))) {
+  for (const auto& e : env.services.activity().for_customer(env.customer_id(ana_email))) {
     if (e.action == "purchase") {
       CHECK(e.outcome != "ok");
       ++logged;
     }
   }
   CHECK(logged == 12);
-  CHECK(env.last_activity(ana).outcome == "out_of_stock");
+  CHECK(env.last_activity(ana_email).outcome == "out_of_stock");
 }
 
 TEST_CASE("purchase of an unlisted card is not_found", "[self_service][purchase]") {
   self_service_env env;
-  auto valentina_id = store::accounts_repository(env.db).find_executive(valentina)->id;
-  auto sale = env.services.catalogue().record_sale(env.customer_id(benjamin), valentina_id,
+  auto valentina_id = store::accounts_repository(env.db).find_executive(valentina_email)->id;
+  auto sale = env.services.catalogue().record_sale(env.customer_id(ben_email), valentina_id,
                                                    "Caterpie", 8, now_s, "Valentina Reyes");
   REQUIRE(sale.has_value());
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto before = env.take_snapshot();
   CHECK(error_code(env.send(p, purchase_req(json::array{line(sale->product.id, 1)}))) ==
         "not_found");
@@ -537,7 +539,7 @@ TEST_CASE("purchase of an unlisted card is not_found", "[self_service][purchase]
 TEST_CASE("return restores the units bought; returning twice is refused",
           "[self_service][return]") {
   self_service_env env;
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto mewtwo = env.product("Mewtwo GX");
   const auto packs = env.product("Sobre Evolving Skies");
   const auto bought = env.send(p, purchase_req(json::array{line(mewtwo.id, 2), line(packs.id, 4)}));
@@ -553,7 +555,7 @@ TEST_CASE("return restores the units bought; returning twice is refused",
   require_ok(env.send(p, op_req("return", id)));
   CHECK(env.product("Mewtwo GX").stock == mewtwo.stock);
   CHECK(env.product("Sobre Evolving Skies").stock == packs.stock);
-  auto entry = env.last_activity(ana);
+  auto entry = env.last_activity(ana_email);
   CHECK(entry.action == "return_request");
   CHECK(entry.outcome == "ok");
   auto details = env.send(p, op_req("history.detail", id));
@@ -566,17 +568,17 @@ TEST_CASE("return restores the units bought; returning twice is refused",
   const auto twice = env.send(p, op_req("return", id));
   CHECK(error_code(twice) == "invalid_state");
   CHECK(env.take_snapshot() == before);
-  CHECK(env.last_activity(ana).outcome == "invalid_state");
+  CHECK(env.last_activity(ana_email).outcome == "invalid_state");
 }
 
 TEST_CASE("return refusals: a sale, someone else's, unknown, bad fields",
           "[self_service][return]") {
   self_service_env env;
-  auto p = env.customer(ana);
+  auto p = env.customer(ana_email);
   const auto history = env.send(p, req("history")).at("operations").as_array();
   const auto sale_id = history[2].at("id").as_int64();
   REQUIRE(history[2].at("kind").as_string() == "sale");
-  const auto benjamin_purchase = buy(env, benjamin, "Eevee holo", 2);
+  const auto benjamin_purchase = buy(env, ben_email, "Eevee holo", 2);
   const auto before = env.take_snapshot();
 
   CHECK(error_code(env.send(p, op_req("return", sale_id))) == "invalid_state");
@@ -603,8 +605,8 @@ TEST_CASE("return refusals: a sale, someone else's, unknown, bad fields",
 
 TEST_CASE("confirm: paid -> shipped -> received, then refused", "[self_service][confirm]") {
   self_service_env env;
-  auto p = env.customer(ana);
-  const auto id = buy(env, ana, "Gengar V", 1);
+  auto p = env.customer(ana_email);
+  const auto id = buy(env, ana_email, "Gengar V", 1);
 
   auto pending = env.send(p, req("pending"));
   require_ok(pending);
@@ -618,7 +620,7 @@ TEST_CASE("confirm: paid -> shipped -> received, then refused", "[self_service][
   auto first = env.send(p, op_req("confirm", id));
   require_ok(first);
   CHECK(first.at("state").as_string() == "shipped");
-  auto entry = env.last_activity(ana);
+  auto entry = env.last_activity(ana_email);
   CHECK(entry.action == "shipment_confirm");
   CHECK(entry.outcome == "ok");
 
@@ -631,7 +633,7 @@ TEST_CASE("confirm: paid -> shipped -> received, then refused", "[self_service][
 
   const auto before = env.take_snapshot();
   CHECK(error_code(env.send(p, op_req("confirm", id))) == "invalid_state");
-  CHECK(env.last_activity(ana).outcome == "invalid_state");
+  CHECK(env.last_activity(ana_email).outcome == "invalid_state");
 
   // The timeline has every step, by the customer.
   const auto details = env.send(p, op_req("history.detail", id));
@@ -645,11 +647,11 @@ TEST_CASE("confirm: paid -> shipped -> received, then refused", "[self_service][
 TEST_CASE("confirm refusals: returned, a sale, someone else's, bad fields",
           "[self_service][confirm]") {
   self_service_env env;
-  auto p = env.customer(ana);
-  const auto returned = buy(env, ana, "Gengar V", 1);
+  auto p = env.customer(ana_email);
+  const auto returned = buy(env, ana_email, "Gengar V", 1);
   require_ok(env.send(p, op_req("return", returned)));
   const auto sale_id = env.send(p, req("history")).at("operations").as_array()[3].at("id");
-  const auto benjamin_purchase = buy(env, benjamin, "Eevee holo", 1);
+  const auto benjamin_purchase = buy(env, ben_email, "Eevee holo", 1);
   const auto before = env.take_snapshot();
 
   CHECK(error_code(env.send(p, op_req("confirm", returned))) == "invalid_state");

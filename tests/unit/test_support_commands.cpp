@@ -11,18 +11,17 @@
 #include <string>
 
 using namespace tcs;
+using test::ana_email;
+using test::ben_email;
+using test::cam_email;
 using test::demo_env;
 using test::error_code;
+using test::isidora_email;
 using test::require_ok;
+using test::tomas_email;
+using test::valentina_email;
 
 namespace {
-
-constexpr std::string_view ana_email = "ana.rojas@example.com";
-constexpr std::string_view ben_email = "benjamin.soto@example.com";
-constexpr std::string_view cam_email = "camila.fuentes@example.com";
-constexpr std::string_view valentina_email = "valentina.reyes@example.com";
-constexpr std::string_view tomas_email = "tomas.herrera@example.com";
-constexpr std::string_view isidora_email = "isidora.navarro@example.com";
 
 json::object fields(std::initializer_list<std::pair<std::string_view, json::value>> list) {
   json::object o;

@@ -1,6 +1,7 @@
 // Unit tests of the support desk (sans-io): the FIFO queue and its positions, pairing, the end
 // of a chat, departures of either side, and the offers of a chat.
 #include "server/services/support_desk.hpp"
+#include "tests/unit/desk_fixture.hpp"
 #include "tests/unit/store_fixture.hpp"  // lets Catch print result<T>
 
 #include <catch2/catch.hpp>
@@ -11,17 +12,12 @@
 #include <vector>
 
 using namespace tcs;
+using namespace tcs::test::desk_ids;
 using services::position_change;
 using services::support_desk;
 using services::support_state;
 
 namespace {
-
-constexpr std::int64_t t0 = 1'732'000'000;
-
-// Customer ids 101.., executive ids 1..
-constexpr std::int64_t ana = 101, ben = 102, cam = 103, dan = 104;
-constexpr std::int64_t eva = 1, tom = 2;
 
 std::vector<std::int64_t> queued_ids(const support_desk& desk) {
   std::vector<std::int64_t> ids;

@@ -7,16 +7,15 @@
 #include <string>
 
 using namespace tcs;
+using test::ana_email;
+using test::ben_email;
 using test::demo_env;
 using test::error_code;
 using test::require_ok;
+using test::tomas_email;
+using test::valentina_email;
 
 namespace {
-
-constexpr std::string_view ana_email = "ana.rojas@example.com";
-constexpr std::string_view ben_email = "benjamin.soto@example.com";
-constexpr std::string_view valentina_email = "valentina.reyes@example.com";
-constexpr std::string_view tomas_email = "tomas.herrera@example.com";
 
 json::object availability(bool available) {
   json::object f;
