@@ -158,16 +158,23 @@ void tell_who_waits(services::service_set& services, const std::shared_ptr<peer>
   server_state::send(*executive, ev);
 }
 
-void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
-                          std::string_view reason) {
-  if (!to)
-    return;
+namespace {
+
+json::object offer_cancelled(const services::offer& o, std::string_view reason) {
   json::object ev = make_event("offer.cancelled");
   ev["offer_id"] = o.id;
   ev["card"] = o.card;
   ev["price"] = o.price;
   ev["reason"] = reason;
-  server_state::send(*to, ev);
+  return ev;
+}
+
+}  // namespace
+
+void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
+                          std::string_view reason) {
+  if (to)
+    server_state::send(*to, offer_cancelled(o, reason));
 }
 
 void tell_offer_cancelled(const std::shared_ptr<peer>& executive, const services::offer& o,
@@ -175,11 +182,7 @@ void tell_offer_cancelled(const std::shared_ptr<peer>& executive, const services
                           std::int64_t chat_id, std::size_t number) {
   if (!executive)
     return;
-  json::object ev = make_event("offer.cancelled");
-  ev["offer_id"] = o.id;
-  ev["card"] = o.card;
-  ev["price"] = o.price;
-  ev["reason"] = reason;
+  json::object ev = offer_cancelled(o, reason);
   add_chat_ref(ev, desk, executive->account_id, chat_id, number);
   server_state::send(*executive, ev);
 }
