@@ -39,6 +39,19 @@ constexpr char operations_type[] = "customer.operations";
 constexpr char catalogue_type[] = "catalogue";
 constexpr char chat_end_type[] = "chat.end";
 constexpr char requeue_type[] = "chat.requeue";
+constexpr char chat_list_type[] = "chat.list";
+
+// :cambiar <número>: the chat's number as :chats shows it (digits only; the server checks the
+// range).
+std::optional<json::object> switch_request(std::string_view args) {
+  const std::string_view digits = term::trim(args);
+  if (digits.empty() || digits.size() > 4 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  json::object request = make_event("chat.switch");
+  request["number"] = std::stoll(std::string(digits));
+  return request;
+}
 
 // :transferir <correo>: one word, the other executive's email (as :status shows it).
 std::optional<json::object> transfer_request(std::string_view args) {
@@ -112,15 +125,40 @@ std::string show_operations(const json::object&, const json::object& reply, serv
                                  array_field(reply, "operations"));
 }
 
+// " Le quedan 2 conversaciones abiertas: ..." after one of several ended or left; "" when none.
+std::string chats_left(const json::object& reply, const served_customer& c) {
+  const auto left = int_field(reply, "chats", 0);
+  if (left <= 0)
+    return "";
+  return " Le queda" +
+         std::string(left == 1 ? " 1 conversación abierta"
+                               : "n " + std::to_string(left) + " conversaciones abiertas") +
+         (c.number == 0 ? ": :cambiar N elige a quién le escribe (:chats las lista)." : ".");
+}
+
 std::string show_connected(const json::object&, const json::object& reply, served_customer& c) {
+  c.set(reply);
   std::string email;
-  if (const auto* customer = object_field(reply, "customer")) {
-    c.name = text_field(*customer, "name", "el cliente");
-    c.first_name = text_field(*customer, "first_name", c.name);
+  if (const auto* customer = object_field(reply, "customer"))
     email = text_field(*customer, "email", "");
-  }
-  return assistant("Conectado con " + c.name + (email.empty() ? "" : " (" + email + ")") +
+  std::string where;
+  if (int_field(reply, "chats", 1) > 1)
+    where = " (conversación " + std::to_string(c.number) + "; :chats las lista)";
+  return assistant("Conectado con " + c.name + (email.empty() ? "" : " (" + email + ")") + where +
                    ". Lo que escriba se le envía; :disconnect termina la conversación.");
+}
+
+std::string show_chats(const json::object&, const json::object& reply, served_customer&) {
+  return render_chats(reply);
+}
+
+std::string show_switched(const json::object&, const json::object& reply, served_customer& c) {
+  c.set(reply);
+  std::string email;
+  if (const auto* customer = object_field(reply, "customer"))
+    email = text_field(*customer, "email", "");
+  return assistant("Ahora le escribe a " + c.name + (email.empty() ? "" : " (" + email + ")") +
+                   ", conversación " + std::to_string(c.number) + ".");
 }
 
 std::string show_offer(const json::object& request, const json::object& reply, served_customer& c) {
@@ -166,7 +204,7 @@ std::string show_transferred(const json::object& request, const json::object& re
   if (const auto* customer = object_field(reply, "customer"))
     name = text_field(*customer, "name", name);
   c.clear();
-  return assistant("Transfirió a " + name + " a " + to + ".");
+  return assistant("Transfirió a " + name + " a " + to + "." + chats_left(reply, c));
 }
 
 std::string show_requeued(const json::object&, const json::object& reply, served_customer& c) {
@@ -175,7 +213,7 @@ std::string show_requeued(const json::object&, const json::object& reply, served
     name = text_field(*customer, "name", name);
   if (name == c.name)
     c.clear();
-  return assistant(name + " volvió al primer lugar de la cola de espera.");
+  return assistant(name + " volvió al primer lugar de la cola de espera." + chats_left(reply, c));
 }
 
 std::string show_disconnected(const json::object&, const json::object& reply, served_customer& c) {
@@ -183,11 +221,10 @@ std::string show_disconnected(const json::object&, const json::object& reply, se
   std::string name = c.name;
   if (const auto* ended = object_field(reply, "customer"))
     name = text_field(*ended, "name", name);
-  std::string out =
-      assistant("Terminó la conversación con " + (name.empty() ? "el cliente" : name) + ".");
   if (name == c.name)
     c.clear();
-  return out;
+  return assistant("Terminó la conversación con " + (name.empty() ? "el cliente" : name) + "." +
+                   chats_left(reply, c));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +250,10 @@ constexpr command table[] = {
      local_action::none, publish_request, "", nullptr, show_published},
     {":disconnect", "", "", "terminar la conversación con el cliente", local_action::none,
      plain<chat_end_type>, "", nullptr, show_disconnected},
+    {":chats", "", "", "sus conversaciones abiertas (con --max-chats-per-executive)",
+     local_action::none, plain<chat_list_type>, "", nullptr, show_chats},
+    {":cambiar", "<número>", ":cambiar 2", "elegir a qué conversación se envía lo que escribe",
+     local_action::none, switch_request, "", nullptr, show_switched},
     {":transferir", "<correo>", ":transferir tomas.herrera@example.com",
      "pasar el cliente atendido a otro ejecutivo disponible (:status muestra los correos)",
      local_action::none, transfer_request, "", nullptr, show_transferred},
@@ -248,6 +289,16 @@ std::string synopsis(const command& c) {
 }
 
 }  // namespace
+
+void served_customer::set(const json::object& reply) {
+  if (const auto* customer = object_field(reply, "customer")) {
+    name = text_field(*customer, "name", "el cliente");
+    first_name = text_field(*customer, "first_name", "");
+    if (first_name.empty())
+      first_name = name.substr(0, name.find(' '));
+  }
+  number = int_field(reply, "number", 0);
+}
 
 std::span<const command> commands() {
   return table;

@@ -10,6 +10,7 @@
 
 #include "common/protocol/message.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,16 +18,21 @@
 
 namespace tcs::executive {
 
-// The customer being served, as the terminal remembers them (set by :connect, cleared when the
-// chat ends); only for labels.
+// The customer of the current chat, as the terminal remembers them (set by :connect,
+// :cambiar and an assignment that becomes current, cleared when that chat ends); only for
+// labels. `number` is the chat's number among the executive's (0: not known).
 struct served_customer {
   std::string name;
   std::string first_name;
+  std::int64_t number = 0;
 
   void clear() {
     name.clear();
     first_name.clear();
+    number = 0;
   }
+  // From a reply or event's `customer` and `number` (chat.switch, connect, chat.assigned).
+  void set(const json::object& reply);
 };
 
 // A request sent after the command's own, whose paged `list` is appended to the first reply's

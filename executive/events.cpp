@@ -43,16 +43,42 @@ std::string who_waits_text(const json::object& event) {
          ". :connect para atender.";
 }
 
+// "(conversación 2) " before what concerns one of several chats (`chats`: how many are open
+// now, at least `several`); "" with one chat.
+std::string chat_mark(const json::object& event, std::int64_t several = 2) {
+  if (int_field(event, "chats", 0) < several || int_field(event, "number", 0) == 0)
+    return "";
+  return "(conversación " + std::to_string(int_field(event, "number", 0)) + ") ";
+}
+
+// A customer's line; with several chats open, labelled with the chat's number and the
+// customer's full name: "[16:20] (2) Ana Rojas: hola".
+std::string incoming_line(const json::object& event, const served_customer& customer) {
+  const auto* who = object_field(event, "customer");
+  if (int_field(event, "chats", 1) < 2 || !who)
+    return term::chat_line(event, customer.first_name);
+  json::object labelled = event;
+  labelled["from"] = "(" + std::to_string(int_field(event, "number", 0)) + ") " +
+                     text_field(*who, "name", text_field(event, "from", "?"));
+  return term::chat_line(labelled, customer.first_name);
+}
+
 }  // namespace
 
 void executive_app::on_assigned(const json::object& event) {
   const auto* c = object_field(event, "customer");
   if (!c)
     return;
-  customer_.name = text_field(*c, "name", "el cliente");
-  customer_.first_name = text_field(*c, "first_name", customer_.name);
-  const std::string who = customer_.name + " (" + text_field(*c, "email", "?") + ")";
-  const std::string tail = ". Lo que escriba se le envía; :disconnect termina la conversación.";
+  const bool current = bool_field(event, "current", true);
+  served_customer given;
+  given.set(event);
+  if (current)
+    customer_ = given;
+  const std::string who = given.name + " (" + text_field(*c, "email", "?") + ")";
+  const std::string tail =
+      current ? ". Lo que escriba se le envía; :disconnect termina la conversación."
+              : " como conversación " + std::to_string(given.number) +
+                    "; para escribirle: :cambiar " + std::to_string(given.number) + ".";
   const auto* from = object_field(event, "transferred_from");
   if (!from) {
     say("Se le asignó a " + who + ", que esperó " + waited(int_field(event, "waited_s", 0)) + tail);
@@ -64,7 +90,7 @@ void executive_app::on_assigned(const json::object& event) {
     return;
   say("La conversación hasta ahora:");
   for (const auto& line : lines)
-    term_.print(term::chat_line(line, customer_.first_name), term::voice::other);
+    term_.print(term::chat_line(line, given.first_name), term::voice::other);
 }
 
 bool executive_app::on_support_event(const json::object& event) {
@@ -88,14 +114,21 @@ bool executive_app::on_support_event(const json::object& event) {
   } else if (type == "chat.assigned") {  // --assignment auto, or a transfer
     on_assigned(event);
   } else if (type == "chat.message") {
-    term_.print(term::chat_line(event, customer_.first_name), term::voice::other);
+    term_.print(incoming_line(event, customer_), term::voice::other);
   } else if (type == "chat.ended") {
-    say(text_field(event, "message", "La conversación terminó."));
-    customer_.clear();
+    const bool was_current = bool_field(event, "was_current", true);
+    std::string text =
+        chat_mark(event, 1) + text_field(event, "message", "La conversación terminó.");
+    if (was_current && int_field(event, "chats", 0) > 0)
+      text += " :cambiar N elige a quién le escribe (:chats lista sus conversaciones).";
+    say(text);
+    if (was_current)
+      customer_.clear();
   } else if (type == "offer.cancelled") {
-    say("La oferta por \"" + text_field(event, "card", "?") + "\" quedó cancelada.");
+    say(chat_mark(event) + "La oferta por \"" + text_field(event, "card", "?") +
+        "\" quedó cancelada.");
   } else if (type == "offer.answered") {
-    say(offer_answer_text(event, customer_));
+    say(chat_mark(event) + offer_answer_text(event, customer_));
   } else {
     return false;
   }

@@ -1,6 +1,7 @@
 // Rendering of the executive's lists (see views.hpp).
 #include "executive/views.hpp"
 
+#include "common/term/chat_text.hpp"
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "common/term/table.hpp"
@@ -50,7 +51,10 @@ std::string render_executives(const json::array& executives) {
     out += out.empty() ? "Ejecutivos: " : ", ";
     out += text_field(e, "name", "?") +
            (term::bool_field(e, "available", true) ? " (disponible" : " (ausente");
-    out += term::bool_field(e, "chatting", false) ? ", en conversación" : "";
+    if (const auto chats = int_field(e, "chats", 0); chats > 1)
+      out += ", en " + std::to_string(chats) + " conversaciones";
+    else
+      out += term::bool_field(e, "chatting", false) ? ", en conversación" : "";
     const std::string email = text_field(e, "email", "");
     out += email.empty() ? ")" : "; " + email + ")";
   }
@@ -134,6 +138,26 @@ std::string render_activity(const json::object& reply, const std::string& who) {
   for (const auto& e : term::objects(entries))
     lines.push_back(activity_text(e, true));
   return term::assistant("Actividad de " + name + ":") + "\n" + term::marked_list(lines);
+}
+
+std::string render_chats(const json::object& reply) {
+  const auto chats = term::objects(array_field(reply, "chats"));
+  if (chats.empty())
+    return term::assistant("No tiene conversaciones abiertas.");
+  term::table lines({{"", align::none}, {"", align::right}, {"", align::none}}, " ", "  ");
+  for (const auto& c : chats) {
+    std::string who = "?";
+    if (const auto* customer = object_field(c, "customer"))
+      who = text_field(*customer, "name", "?") + " (" + text_field(*customer, "email", "?") + ")";
+    who += ", desde las " + term::local_time(int_field(c, "since", 0)) + ", última línea " +
+           term::local_time(int_field(c, "last_at", 0));
+    lines.add({term::bool_field(c, "current", false) ? "*" : " ",
+               std::to_string(int_field(c, "number", 0)), who});
+  }
+  return term::assistant("Conversaciones abiertas (" + std::to_string(chats.size()) + " de " +
+                         std::to_string(int_field(reply, "max_chats", 1)) + "):") +
+         "\n" + lines.text() + "\n" +
+         term::assistant("* = a quien se le envía lo que escribe; :cambiar N elige otra.");
 }
 
 std::string render_catalogue(const json::object& reply) {

@@ -26,6 +26,8 @@ std::string render_details(const json::object& reply);
 // The customer.activity reply: "Actividad de <who>:" and one dated line per entry.
 // `who` is used when the reply does not name the customer.
 std::string render_activity(const json::object& reply, const std::string& who);
+// The chat.list reply: the executive's open chats by number, the current one marked.
+std::string render_chats(const json::object& reply);
 // The catalogue reply as a table: id, name, kind, price, stock, held, "(no publicado)".
 std::string render_catalogue(const json::object& reply);
 

@@ -68,6 +68,9 @@ struct server_config {
   // `--assignment auto`: waiting customers are given to free available executives at once
   // (services/support_desk.hpp, assign_next); manual: executives take them with :connect.
   bool auto_assign = false;
+  // `--max-chats-per-executive`: how many chats an executive may have open at once
+  // (1..services::max_chats_limit; services/support_desk.hpp).
+  std::size_t max_chats_per_executive = 1;
   // Support time limits in seconds, 0 = off (dispatch/support_timers.hpp): a customer queued
   // this long is returned to the menu; a chat without a line this long is closed.
   std::int64_t max_queue_wait_s = 0;

@@ -1,6 +1,8 @@
 // The server's options, the configuration file reader and the command-line split.
 #include "server/config_options.hpp"
 
+#include "server/services/support_desk.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -64,6 +66,7 @@ void add_server_options(po::options_description& options, server_config& config)
       ("address-slow-after", po::value(&config.throttle.address_slow_after)->default_value(config.throttle.address_slow_after), "failed logins from one address before its next attempts are spaced out")
       ("login-max-delay", po::value<std::int64_t>()->default_value(config.throttle.max_delay_ms / 1000)->notifier([&config](std::int64_t s) { config.throttle.max_delay_ms = s * 1000; }), "seconds: the longest spacing between two attempts of a slowed account or address")
       ("assignment", po::value<std::string>()->default_value("manual")->notifier([&config](const std::string& v) { if (v != "manual" && v != "auto") throw po::error("--assignment must be manual or auto"); config.auto_assign = v == "auto"; }), "manual (executives :connect) or auto (the longest-waiting customer goes at once to the available executive idle longest)")
+      ("max-chats-per-executive", po::value(&config.max_chats_per_executive)->default_value(config.max_chats_per_executive), "chats an executive may have open at once (1 to 9): :connect takes another customer while a slot is free, :cambiar N picks the one its lines go to")
       ("max-queue-wait", po::value(&config.max_queue_wait_s)->default_value(config.max_queue_wait_s)->notifier([](std::int64_t s) { if (s < 0) throw po::error("--max-queue-wait must be 0 (off) or more"); }), "seconds a customer may wait in the support queue before being returned to the menu; 0 = no limit")
       ("chat-idle-close", po::value(&config.chat_idle_close_s)->default_value(config.chat_idle_close_s)->notifier([](std::int64_t s) { if (s < 0) throw po::error("--chat-idle-close must be 0 (off) or more"); }), "seconds without a chat line after which a support chat is closed; 0 = never")
       ("login-max-wait", po::value<std::int64_t>()->default_value(config.throttle.max_wait_ms / 1000)->notifier([&config](std::int64_t s) { config.throttle.max_wait_ms = s * 1000; }), "seconds a login may wait for its turn; a later turn is refused with too_many_attempts");
@@ -200,6 +203,10 @@ void server_options::finish(po::variables_map& vm) {
     throw config_error("--hash-threads must be at least 1");
   if (config_.min_password_length == 0)
     throw config_error("--min-password-length must be at least 1");
+  if (config_.max_chats_per_executive < 1 ||
+      config_.max_chats_per_executive > services::max_chats_limit)
+    throw config_error("--max-chats-per-executive must be from 1 to " +
+                       std::to_string(services::max_chats_limit));
   if (config_.hash_queue.max_per_source == 0)
     throw config_error("--hash-queue-per-address must be at least 1");
   if (config_.tls_cert.empty() != config_.tls_key.empty())

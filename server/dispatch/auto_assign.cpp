@@ -34,6 +34,8 @@ void auto_assign(server_state& sessions, services::service_set& services) {
     who["first_name"] = customer->first_name();
     assigned["customer"] = std::move(who);
     assigned["waited_s"] = pair->waited_s;
+    add_chat_ref(assigned, desk, pair->executive_id, pair->chat_id, pair->slot);
+    assigned["current"] = pair->current;
     server_state::send(*executive, assigned);
     tell_positions(sessions, services, pair->moved);
     announce_served(sessions, services, pair->executive_id);

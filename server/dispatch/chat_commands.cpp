@@ -1,6 +1,8 @@
 // The chat between a customer and an executive: a line relayed to the other party (and kept
-// in the transcript), and the end of the chat by either side. Both need a chat (checked by the
-// dispatcher). See support_common.hpp for the order of changes and messages.
+// in the transcript), and the end of the chat by either side, both on the caller's current
+// chat (checked by the dispatcher); an executive's open chats (`chat.list`, `:chats`) and the
+// choice of its current one (`chat.switch`, `:cambiar N`). See support_common.hpp for the
+// order of changes and messages.
 #include "common/protocol/actions.hpp"
 #include "server/dispatch/areas.hpp"
 #include "server/dispatch/support_common.hpp"
@@ -25,7 +27,7 @@ awaitable<result<json::object>> chat_send(request_context& ctx) {
           ctx.services.chat().send(chat.customer_id, chat.executive_id, from_customer, text, at);
       !sent)
     co_return sent.error();
-  ctx.services.support().chat_activity(chat.executive_id, at);  // --chat-idle-close counts anew
+  ctx.services.support().chat_line(chat.customer_id, at);  // --chat-idle-close counts anew
 
   auto to = from_customer ? ctx.sessions.executive_peer(chat.executive_id)
                           : ctx.sessions.customer_peer(chat.customer_id);
@@ -35,6 +37,11 @@ awaitable<result<json::object>> chat_send(request_context& ctx) {
     ev["role"] = from_customer ? "customer" : "executive";
     ev["text"] = text;
     ev["at"] = at;
+    if (from_customer) {  // which of the executive's chats, and who wrote
+      support::add_chat_ref(ev, ctx.services.support(), chat.executive_id, chat.chat_id,
+                            chat.number);
+      ev["customer"] = support::customer_ref(sender);
+    }
     server_state::send(*to, ev);
   }
   json::object body;
@@ -65,11 +72,14 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
 
   auto other = by_customer ? ctx.sessions.executive_peer(closed->executive_id)
                            : ctx.sessions.customer_peer(closed->customer_id);
-  if (closed->cancelled_offer)
+  if (closed->cancelled_offer && by_customer)
+    support::tell_offer_cancelled(other, *closed->cancelled_offer, "chat_ended", desk,
+                                  closed->chat_id, closed->slot);
+  else if (closed->cancelled_offer)
     support::tell_offer_cancelled(other, *closed->cancelled_offer, "chat_ended");
   if (by_customer)
     support::tell_chat_ended(ctx.services, other, "ended_by_customer",
-                             caller.first_name() + " terminó la conversación.");
+                             caller.first_name() + " terminó la conversación.", &*closed);
   else
     support::tell_chat_ended(
         ctx.services, other, "ended_by_executive",
@@ -78,12 +88,54 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
   support::auto_assign(ctx.sessions, ctx.services);
   support::tell_who_waits(ctx.services, by_customer ? other : ctx.caller, ctx.sessions);
   json::object body;
-  if (!by_customer)  // whose chat ended: a `chat.assigned` may have come before this reply
+  if (!by_customer) {  // whose chat ended: a `chat.assigned` may have come before this reply
     body["customer"] = json::object{{"name", customer}};
+    support::add_chat_ref(body, desk, caller.account_id, closed->chat_id, closed->slot);
+  }
+  co_return body;
+}
+
+// One of the executive's open chats as `chat.list` and `chat.switch` show it.
+json::object chat_entry(request_context& ctx, const services::chat_info& c) {
+  json::object o;
+  o["chat_id"] = c.chat_id;
+  o["number"] = static_cast<std::int64_t>(c.slot);
+  auto customer = ctx.sessions.customer_peer(c.customer_id);
+  json::object who;
+  who["email"] = customer ? customer->email : "";
+  who["name"] = support::customer_name(ctx.sessions, ctx.services, c.customer_id);
+  who["first_name"] = customer ? customer->first_name() : "";
+  o["customer"] = std::move(who);
+  o["since"] = c.started_at;
+  o["last_at"] = c.last_activity;
+  o["current"] = c.current;
+  return o;
+}
+
+awaitable<result<json::object>> chat_list(request_context& ctx) {
+  const auto& desk = ctx.services.support();
+  json::array chats;
+  for (const auto& c : desk.chats_of(ctx.caller->account_id))  // at most max_chats_limit
+    chats.push_back(chat_entry(ctx, c));
+  json::object body;
+  body["chats"] = std::move(chats);
+  body["max_chats"] = static_cast<std::int64_t>(desk.max_chats());
+  co_return body;
+}
+
+awaitable<result<json::object>> chat_switch(request_context& ctx) {
+  const std::int64_t number = get_int(ctx.request, "number").value();
+  auto chosen = ctx.services.support().switch_to(ctx.caller->account_id, number);
+  if (!chosen)
+    co_return chosen.error();
+  json::object body = chat_entry(ctx, *chosen);
+  body["chats"] =
+      static_cast<std::int64_t>(ctx.services.support().open_chats(ctx.caller->account_id));
   co_return body;
 }
 
 constexpr field_spec chat_send_fields[] = {{"text", field_kind::string}};
+constexpr field_spec chat_switch_fields[] = {{"number", field_kind::integer}};
 
 const command chat_table[] = {
     {"chat.send",
@@ -100,6 +152,9 @@ const command chat_table[] = {
      "end the current chat",
      audit_done(actions::chat_end),
      needs::chat},
+    {"chat.list", access::executive, {}, chat_list, ":chats - the executive's open chats"},
+    {"chat.switch", access::executive, chat_switch_fields, chat_switch,
+     ":cambiar N - the chat the executive's lines and chat commands go to"},
 };
 
 }  // namespace

@@ -52,7 +52,8 @@ enum class access : std::uint8_t {
 // What the caller must be doing besides its role. Checked by the dispatcher after the fields.
 enum class needs : std::uint8_t {
   nothing,
-  chat,  // being in a chat (not_in_chat otherwise); the handler gets the pair in ctx.chat
+  chat,  // being in a chat (not_in_chat otherwise); the handler gets the pair in ctx.chat.
+         // An executive's is its current chat (current_chat(), support_common.hpp).
 };
 
 enum class field_kind : std::uint8_t { string, integer, boolean, array, object };
@@ -75,10 +76,13 @@ constexpr audit_rule audit_all(std::string_view action) {
   return {action, true};
 }
 
-// The customer and the executive of a chat.
+// The customer and the executive of a chat, and which chat it is (support_desk.hpp: its id,
+// and its number among the executive's, 1..max_chats).
 struct chat_pair {
   std::int64_t customer_id = 0;
   std::int64_t executive_id = 0;
+  std::int64_t chat_id = 0;
+  std::size_t number = 1;
 };
 
 // What the handler tells the dispatcher to record (see the contract above).

@@ -69,7 +69,8 @@ awaitable<result<json::object>> chat_transfer(request_context& ctx) {
 
   if (moved->cancelled_offer) {
     support::tell_offer_cancelled(customer, *moved->cancelled_offer, "transferred");
-    support::tell_offer_cancelled(ctx.caller, *moved->cancelled_offer, "transferred");
+    support::tell_offer_cancelled(ctx.caller, *moved->cancelled_offer, "transferred",
+                                  services.support(), moved->chat_id, moved->from_slot);
   }
   if (customer) {
     json::object ev = make_event("chat.transferred");
@@ -84,6 +85,9 @@ awaitable<result<json::object>> chat_transfer(request_context& ctx) {
   who["first_name"] = customer_name.substr(0, customer_name.find(' '));
   assigned["customer"] = std::move(who);
   assigned["waited_s"] = 0;
+  support::add_chat_ref(assigned, services.support(), to->account_id, moved->chat_id,
+                        moved->to_slot);
+  assigned["current"] = moved->current;
   assigned["transferred_from"] = support::executive_ref(from);
   assigned["transcript"] =
       conversation_so_far(ctx.sessions, services, moved->customer_id, moved->chat_started_at);
@@ -95,6 +99,8 @@ awaitable<result<json::object>> chat_transfer(request_context& ctx) {
   json::object body;
   body["customer"] = json::object{{"name", customer_name}};
   body["executive"] = json::object{{"name", to->name}, {"email", to->email}};
+  support::add_chat_ref(body, services.support(), from.account_id, moved->chat_id,
+                        moved->from_slot);
   co_return body;
 }
 
@@ -120,6 +126,7 @@ awaitable<result<json::object>> chat_requeue(request_context& ctx) {
     support::announce_waiting(ctx.sessions, services, *to);
   json::object body;
   body["customer"] = json::object{{"name", customer}};
+  support::add_chat_ref(body, services.support(), executive.account_id, back->chat_id, back->slot);
   co_return body;
 }
 

@@ -61,6 +61,8 @@ awaitable<result<json::object>> offer_answer(request_context& ctx) {
     if (operation_id)
       ev["operation_id"] = *operation_id;
     ev["customer"] = customer.first_name();
+    if (auto chat = services.support().chat_of(customer.account_id))
+      support::add_chat_ref(ev, services.support(), o.executive_id, chat->chat_id, chat->slot);
     server_state::send(*to, ev);
   }
   co_return body;
@@ -117,6 +119,8 @@ awaitable<result<json::object>> offer_create(request_context& ctx) {
   body["offer_id"] = o.id;
   body["card"] = o.card;
   body["price"] = o.price;
+  support::add_chat_ref(body, services.support(), executive.account_id, ctx.chat->chat_id,
+                        ctx.chat->number);
   co_return body;
 }
 
@@ -125,8 +129,10 @@ awaitable<result<json::object>> publish(request_context& ctx) {
   const std::string_view card = get_string(ctx.request, "card").value();
   const auto price = get_optional_int(ctx.request, "price").value();
   constexpr auto max_name = support::max_logged_name_bytes;
-  // The customer concerned is the one in the chat, if any (usually the card just bought).
-  ctx.audit.customer_id = ctx.services.support().customer_of(executive.account_id);
+  // The customer concerned is the one in the current chat, if any (usually the card just
+  // bought).
+  if (auto chat = current_chat(ctx.services.support(), executive))
+    ctx.audit.customer_id = chat->customer_id;
   ctx.audit.detail = clip_utf8(card, max_name) + (price ? " a " + pesos(*price) : "");
 
   auto done = ctx.services.catalogue().publish(card, price);

@@ -74,6 +74,7 @@ awaitable<result<json::object>> connect(request_context& ctx) {
     who["first_name"] = customer->first_name();
     body["customer"] = std::move(who);
     body["waited_s"] = pair->waited_s;
+    support::add_chat_ref(body, desk, executive.account_id, pair->chat_id, pair->slot);
 
     json::object ev = make_event("chat.started");
     ev["executive"] = support::executive_ref(executive);
@@ -125,7 +126,7 @@ const command queue_table[] = {
      access::executive,
      {},
      connect,
-     ":connect - serve the longest-waiting customer",
+     ":connect - serve the longest-waiting customer (in a free slot, as the current chat)",
      audit_done(actions::referral)},
     {"availability", access::executive, availability_fields, availability,
      ":ausente / :disponible - whether customers are offered to the executive",

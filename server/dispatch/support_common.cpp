@@ -158,25 +158,54 @@ void tell_who_waits(services::service_set& services, const std::shared_ptr<peer>
   server_state::send(*executive, ev);
 }
 
-void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
-                          std::string_view reason) {
-  if (!to)
-    return;
+namespace {
+
+json::object offer_cancelled(const services::offer& o, std::string_view reason) {
   json::object ev = make_event("offer.cancelled");
   ev["offer_id"] = o.id;
   ev["card"] = o.card;
   ev["price"] = o.price;
   ev["reason"] = reason;
-  server_state::send(*to, ev);
+  return ev;
+}
+
+}  // namespace
+
+void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
+                          std::string_view reason) {
+  if (to)
+    server_state::send(*to, offer_cancelled(o, reason));
+}
+
+void tell_offer_cancelled(const std::shared_ptr<peer>& executive, const services::offer& o,
+                          std::string_view reason, const services::support_desk& desk,
+                          std::int64_t chat_id, std::size_t number) {
+  if (!executive)
+    return;
+  json::object ev = offer_cancelled(o, reason);
+  add_chat_ref(ev, desk, executive->account_id, chat_id, number);
+  server_state::send(*executive, ev);
+}
+
+void add_chat_ref(json::object& o, const services::support_desk& desk, std::int64_t executive_id,
+                  std::int64_t chat_id, std::size_t number) {
+  o["chat_id"] = chat_id;
+  o["number"] = static_cast<std::int64_t>(number);
+  o["chats"] = static_cast<std::int64_t>(desk.open_chats(executive_id));
 }
 
 void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer>& to,
-                     std::string_view reason, std::string message) {
+                     std::string_view reason, std::string message,
+                     const services::chat_closed* chat) {
   if (!to)
     return;
   json::object ev = make_event("chat.ended");
   ev["reason"] = reason;
   ev["message"] = std::move(message);
+  if (chat && to->who == role::executive) {
+    add_chat_ref(ev, services.support(), chat->executive_id, chat->chat_id, chat->slot);
+    ev["was_current"] = chat->was_current;
+  }
   if (reason == "executive_disconnected" || reason == "requeued") {
     if (auto position = services.support().position_of(to->account_id))
       ev["position"] = static_cast<std::int64_t>(*position);
@@ -190,14 +219,18 @@ void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer
 
 namespace tcs {
 
-result<chat_pair> current_chat(services::support_desk& desk, const peer& caller) {
+result<chat_pair> current_chat(const services::support_desk& desk, const peer& caller) {
   if (caller.who == role::customer) {
-    if (auto executive = desk.executive_of(caller.account_id))
-      return chat_pair{caller.account_id, *executive};
+    if (auto chat = desk.chat_of(caller.account_id))
+      return chat_pair{caller.account_id, chat->executive_id, chat->chat_id, chat->slot};
     return failure{errc::not_in_chat, "No está conversando con un ejecutivo."};
   }
-  if (auto customer = desk.customer_of(caller.account_id))
-    return chat_pair{*customer, caller.account_id};
+  if (auto chat = desk.current_chat(caller.account_id))
+    return chat_pair{chat->customer_id, caller.account_id, chat->chat_id, chat->slot};
+  if (desk.open_chats(caller.account_id) > 0)
+    return failure{errc::not_in_chat,
+                   "No tiene una conversación elegida: use :cambiar N para elegir a quién se le "
+                   "envía (:chats lista las abiertas)."};
   return failure{errc::not_in_chat,
                  "No está conversando con ningún cliente (use :connect para atender al "
                  "siguiente)."};

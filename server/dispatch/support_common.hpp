@@ -80,14 +80,29 @@ void tell_who_waits(services::service_set& services, const std::shared_ptr<peer>
 void auto_assign(server_state& sessions, services::service_set& services);
 void tell_offer_cancelled(const std::shared_ptr<peer>& to, const services::offer& o,
                           std::string_view reason);
+// `chat.ended` to `to`; when `to` is the chat's executive and `chat` is given, with which of
+// its chats ended (add_chat_ref) and `was_current`.
 void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer>& to,
-                     std::string_view reason, std::string message);
+                     std::string_view reason, std::string message,
+                     const services::chat_closed* chat = nullptr);
+// `offer.cancelled` to an executive, naming the chat (add_chat_ref).
+void tell_offer_cancelled(const std::shared_ptr<peer>& executive, const services::offer& o,
+                          std::string_view reason, const services::support_desk& desk,
+                          std::int64_t chat_id, std::size_t number);
+// Which of the executive's chats an event or a reply is about: `chat_id` (unique, kept by a
+// transfer), `number` (1..max_chats: what :chats and :cambiar N show) and `chats` (how many
+// the executive has open now, this one included if still open).
+void add_chat_ref(json::object& o, const services::support_desk& desk, std::int64_t executive_id,
+                  std::int64_t chat_id, std::size_t number);
 
 }  // namespace tcs::support
 
 namespace tcs {
 
-// The caller's chat, or not_in_chat (the dispatcher's check for commands that need one).
-result<chat_pair> current_chat(services::support_desk& desk, const peer& caller);
+// The caller's chat: a customer's only one, an executive's current one (the chat its lines,
+// offers, transfers, :history, :operations and :disconnect act on; :cambiar N picks it). Or
+// not_in_chat, saying what to do. The one way the dispatch layer (and the dispatcher's check
+// for commands that need a chat) finds "the chat" of a caller.
+result<chat_pair> current_chat(const services::support_desk& desk, const peer& caller);
 
 }  // namespace tcs

@@ -6,7 +6,9 @@
 #include "server/dispatch/support_common.hpp"
 #include "server/log/console.hpp"
 
+#include <set>
 #include <string>
+#include <vector>
 
 namespace tcs {
 
@@ -35,9 +37,10 @@ void customer_left(server_state& sessions, services::service_set& services, cons
                  "ejecutivo " + executive + ".");
     auto to = sessions.executive_peer(closed.executive_id);
     if (closed.cancelled_offer)
-      support::tell_offer_cancelled(to, *closed.cancelled_offer, "customer_disconnected");
+      support::tell_offer_cancelled(to, *closed.cancelled_offer, "customer_disconnected",
+                                    services.support(), closed.chat_id, closed.slot);
     support::tell_chat_ended(services, to, "customer_disconnected",
-                             "El cliente " + gone.name + " se desconectó.");
+                             "El cliente " + gone.name + " se desconectó.", &closed);
     support::auto_assign(sessions, services);
     support::tell_who_waits(services, to, sessions);
   }
@@ -46,26 +49,39 @@ void customer_left(server_state& sessions, services::service_set& services, cons
 void executive_left(server_state& sessions, services::service_set& services, const peer& gone) {
   if (auto owner = sessions.executive_peer(gone.account_id); owner && owner.get() != &gone)
     return;
-  auto back = services.support().executive_gone(gone.account_id, services.now());
-  if (!back)
-    return;
-  const std::string customer = support::customer_name(sessions, services, back->customer_id);
-  audit::record_activity(
-      services, gone, actions::chat_end,
-      "El ejecutivo " + gone.name + " se desconectó; el cliente vuelve al primer lugar de la cola",
-      "ok", back->customer_id);
-  log::console("Ejecutivo " + gone.name + " se desconectó durante la conversación; el cliente " +
-               customer + " vuelve al primer lugar de la cola.");
-  auto to = sessions.customer_peer(back->customer_id);
-  if (back->cancelled_offer)
-    support::tell_offer_cancelled(to, *back->cancelled_offer, "executive_disconnected");
-  // The new position travels in its own field; the terminal says where the customer waits.
-  support::tell_chat_ended(services, to, "executive_disconnected",
-                           gone.first_name() + " se desconectó.");
-  support::tell_positions(sessions, services, back->moved);
+  // Each of its chats' customers back at the head of the queue (the desk is done with all of
+  // them before anyone is told).
+  const auto back = services.support().executive_gone(gone.account_id, services.now());
+  std::set<std::int64_t> requeued;
+  for (const auto& b : back) {
+    requeued.insert(b.customer_id);
+    const std::string customer = support::customer_name(sessions, services, b.customer_id);
+    audit::record_activity(services, gone, actions::chat_end,
+                           "El ejecutivo " + gone.name +
+                               " se desconectó; el cliente vuelve al primer lugar de la cola",
+                           "ok", b.customer_id);
+    log::console("Ejecutivo " + gone.name + " se desconectó durante la conversación; el " +
+                 "cliente " + customer + " vuelve al primer lugar de la cola.");
+    auto to = sessions.customer_peer(b.customer_id);
+    if (b.cancelled_offer)
+      support::tell_offer_cancelled(to, *b.cancelled_offer, "executive_disconnected");
+    // The new position travels in its own field; the terminal says where the customer waits.
+    support::tell_chat_ended(services, to, "executive_disconnected",
+                             gone.first_name() + " se desconectó.");
+  }
+  std::vector<services::position_change> moved;
+  for (const auto& b : back) {
+    for (const auto& m : b.moved) {
+      if (requeued.insert(m.customer_id).second)  // each told once, its place read now
+        moved.push_back(m);
+    }
+  }
+  support::tell_positions(sessions, services, moved);
   support::auto_assign(sessions, services);
-  if (to)
-    support::announce_waiting(sessions, services, *to);
+  for (const auto& b : back) {
+    if (auto to = sessions.customer_peer(b.customer_id))
+      support::announce_waiting(sessions, services, *to);
+  }
 }
 
 }  // namespace

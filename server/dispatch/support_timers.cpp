@@ -62,11 +62,13 @@ void chat_timed_out(server_state& sessions, tcs::services::service_set& services
                " con el cliente " + customer_name + " cerrada por inactividad.");
   const std::string message =
       "La conversación se cerró por inactividad (" + limit + " sin mensajes).";
-  for (const auto& to : {customer, executive}) {
-    if (closed.cancelled_offer)
-      support::tell_offer_cancelled(to, *closed.cancelled_offer, "idle");
-    support::tell_chat_ended(services, to, "idle", message);
+  if (closed.cancelled_offer) {
+    support::tell_offer_cancelled(customer, *closed.cancelled_offer, "idle");
+    support::tell_offer_cancelled(executive, *closed.cancelled_offer, "idle", services.support(),
+                                  closed.chat_id, closed.slot);
   }
+  support::tell_chat_ended(services, customer, "idle", message);
+  support::tell_chat_ended(services, executive, "idle", message, &closed);
 }
 
 }  // namespace

@@ -106,7 +106,7 @@ list_page page_of_queue(request_context& ctx, const page_request& page, std::siz
 }
 
 // The logged-in executives (at most max_listed_executives, max_executives_bytes): name, email
-// (what `:transferir` takes), available, chatting.
+// (what `:transferir` takes), available, chatting, chats (how many open).
 json::array executives_of(request_context& ctx) {
   const auto& desk = ctx.services.support();
   json::array out;
@@ -119,6 +119,7 @@ json::array executives_of(request_context& ctx) {
     e["email"] = p->email;
     e["available"] = desk.is_available(p->account_id);
     e["chatting"] = !desk.is_free(p->account_id);
+    e["chats"] = static_cast<std::int64_t>(desk.open_chats(p->account_id));
     bytes += json::serialize(e).size() + 1;
     if (out.size() == max_listed_executives || bytes > max_executives_bytes)
       break;

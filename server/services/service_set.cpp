@@ -25,6 +25,7 @@ service_set::service_set(store::database& db, store::group_commit& commits,
       orders_(db),
       activity_(db),
       throttle_(options_.throttle),
+      support_(options_.max_chats_per_executive),
       clock_(system_now) {}
 
 }  // namespace tcs::services

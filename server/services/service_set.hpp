@@ -29,6 +29,7 @@ namespace tcs::services {
 struct service_options {
   std::size_t min_password_length = 8;  // a new customer password (see password_policy.hpp)
   throttle_policy throttle = {};
+  std::size_t max_chats_per_executive = 1;  // the support desk's slots per executive
 };
 
 class service_set {

@@ -1,15 +1,20 @@
-// The support queue, the chats and their offers.
+// The support queue, the chats and their slots (support_desk_chats.cpp: offers, time limits,
+// invariants).
 #include "server/services/support_desk.hpp"
 
 #include <algorithm>
 #include <iterator>
-#include <unordered_set>
+#include <string>
+#include <tuple>
 #include <utility>
 
 namespace tcs::services {
 
+support_desk::support_desk(std::size_t max_chats)
+    : max_chats_(std::clamp<std::size_t>(max_chats, 1, max_chats_limit)) {}
+
 support_state support_desk::state_of(std::int64_t customer_id) const {
-  if (chatting_.contains(customer_id))
+  if (chats_.contains(customer_id))
     return support_state::chat;
   if (find_queued(customer_id) != queue_.end())
     return support_state::queue;
@@ -24,24 +29,60 @@ std::optional<std::size_t> support_desk::position_of(std::int64_t customer_id) c
 }
 
 std::optional<std::int64_t> support_desk::executive_of(std::int64_t customer_id) const {
-  auto it = chatting_.find(customer_id);
-  if (it == chatting_.end())
+  auto it = chats_.find(customer_id);
+  if (it == chats_.end())
     return std::nullopt;
-  return it->second;
+  return it->second.executive_id;
 }
 
 std::optional<std::int64_t> support_desk::customer_of(std::int64_t executive_id) const {
-  auto it = chats_.find(executive_id);
+  auto it = seats_.find(executive_id);
+  if (it == seats_.end() || it->second.current == 0)
+    return std::nullopt;
+  return it->second.current;
+}
+
+std::optional<chat_info> support_desk::current_chat(std::int64_t executive_id) const {
+  auto customer = customer_of(executive_id);
+  if (!customer)
+    return std::nullopt;
+  return info(chats_.at(*customer));
+}
+
+std::optional<chat_info> support_desk::chat_of(std::int64_t customer_id) const {
+  auto it = chats_.find(customer_id);
   if (it == chats_.end())
     return std::nullopt;
-  return it->second.customer_id;
+  return info(it->second);
+}
+
+std::vector<chat_info> support_desk::chats_of(std::int64_t executive_id) const {
+  std::vector<chat_info> out;
+  auto it = seats_.find(executive_id);
+  if (it == seats_.end())
+    return out;
+  for (auto customer_id : it->second.slots) {
+    if (customer_id != 0)
+      out.push_back(info(chats_.at(customer_id)));
+  }
+  return out;
+}
+
+std::size_t support_desk::open_chats(std::int64_t executive_id) const {
+  auto it = seats_.find(executive_id);
+  if (it == seats_.end())
+    return 0;
+  return static_cast<std::size_t>(
+      std::count_if(it->second.slots.begin(), it->second.slots.end(),
+                    [](std::int64_t customer_id) { return customer_id != 0; }));
 }
 
 const offer* support_desk::open_offer(std::int64_t executive_id) const {
-  auto it = chats_.find(executive_id);
-  if (it == chats_.end() || !it->second.open_offer)
+  auto customer = customer_of(executive_id);
+  if (!customer)
     return nullptr;
-  return &*it->second.open_offer;
+  const chat& c = chats_.at(*customer);
+  return c.open_offer ? &*c.open_offer : nullptr;
 }
 
 bool support_desk::is_available(std::int64_t executive_id) const {
@@ -63,9 +104,8 @@ std::optional<std::int64_t> support_desk::eta_s(std::int64_t customer_id) const 
   for (const auto& [executive_id, e] : executives_) {
     if (!e.available)
       continue;
-    ++slots;
-    if (is_free(executive_id))
-      ++free;
+    slots += max_chats_;
+    free += max_chats_ - std::min(max_chats_, open_chats(executive_id));
   }
   return stats_.estimate_s(*position, free, slots);
 }
@@ -87,21 +127,23 @@ std::optional<paired> support_desk::assign_next(std::int64_t now) {
   if (queue_.empty())
     return std::nullopt;
   std::optional<std::int64_t> best;
+  std::size_t best_open = 0;
   std::int64_t best_idle = 0;
   for (const auto& [executive_id, e] : executives_) {
-    if (!e.available || !is_free(executive_id))
+    if (!e.available || !has_free_slot(executive_id))
       continue;
-    if (!best || e.idle_since < best_idle || (e.idle_since == best_idle && executive_id < *best)) {
+    const std::size_t open = open_chats(executive_id);
+    const auto rank = std::tie(open, e.idle_since, executive_id);
+    if (!best || rank < std::tie(best_open, best_idle, *best)) {
       best = executive_id;
+      best_open = open;
       best_idle = e.idle_since;
     }
   }
   if (!best)
     return std::nullopt;
-  auto pair = connect(*best, now);
-  if (!pair)
-    return std::nullopt;
-  return std::move(*pair);
+  // Not asked for by the executive: its current chat stays the one it is writing to.
+  return serve_next(*best, now, false);
 }
 
 result<queue_joined> support_desk::join(std::int64_t customer_id, std::int64_t now) {
@@ -127,42 +169,81 @@ result<std::vector<position_change>> support_desk::leave(std::int64_t customer_i
 }
 
 result<paired> support_desk::connect(std::int64_t executive_id, std::int64_t now) {
-  if (chats_.contains(executive_id))
+  if (!has_free_slot(executive_id)) {
+    if (max_chats_ == 1)
+      return failure{errc::invalid_state,
+                     "Ya está conversando con un cliente: termine esa conversación primero."};
     return failure{errc::invalid_state,
-                   "Ya está conversando con un cliente: termine esa conversación primero."};
+                   "No tiene cupo para otra conversación: ya atiende " +
+                       std::to_string(max_chats_) +
+                       ", el máximo (termine una con :disconnect; :chats las lista)."};
+  }
   if (!is_available(executive_id))
     return failure{errc::invalid_state,
                    "Está ausente: use :disponible para volver a atender clientes."};
   if (queue_.empty())
     return failure{errc::invalid_state, "No hay clientes esperando."};
+  return serve_next(executive_id, now, true);
+}
+
+paired support_desk::serve_next(std::int64_t executive_id, std::int64_t now, bool make_current) {
   const queue_entry next = queue_.front();
   queue_.pop_front();
   stats_.customer_served(now - next.joined_at, now);
-  chats_.emplace(executive_id, chat{next.customer_id, now, next.joined_at, std::nullopt, now});
-  chatting_.emplace(next.customer_id, executive_id);
-  return paired{next.customer_id, executive_id, std::max<std::int64_t>(0, now - next.joined_at),
-                positions_from(0)};
+  chat c;
+  c.id = next_chat_id_++;
+  c.customer_id = next.customer_id;
+  c.started_at = now;
+  c.queued_at = next.joined_at;
+  c.last_activity = now;
+  chat& placed = chats_.emplace(next.customer_id, std::move(c)).first->second;
+  seat_chat(placed, executive_id, make_current, now);
+  paired out;
+  out.customer_id = next.customer_id;
+  out.executive_id = executive_id;
+  out.chat_id = placed.id;
+  out.slot = placed.slot;
+  out.current = seats_.at(executive_id).current == next.customer_id;
+  out.waited_s = std::max<std::int64_t>(0, now - next.joined_at);
+  out.moved = positions_from(0);
+  return out;
+}
+
+result<chat_info> support_desk::switch_to(std::int64_t executive_id, std::int64_t slot) {
+  if (slot < 1 || static_cast<std::uint64_t>(slot) > max_chats_) {
+    const std::string range = max_chats_ == 1 ? std::string("solo la 1")
+                                              : "un número de 1 a " + std::to_string(max_chats_);
+    return failure{errc::invalid_field, "No existe la conversación " + std::to_string(slot) +
+                                            ": use " + range + " (vea :chats)."};
+  }
+  auto it = seats_.find(executive_id);
+  const auto index = static_cast<std::size_t>(slot - 1);
+  if (it == seats_.end() || it->second.slots[index] == 0)
+    return failure{errc::not_found,
+                   "No tiene una conversación " + std::to_string(slot) + " abierta (vea :chats)."};
+  it->second.current = it->second.slots[index];
+  return info(chats_.at(it->second.current));
 }
 
 result<chat_closed> support_desk::end_chat_by_customer(std::int64_t customer_id, std::int64_t now) {
-  auto it = chatting_.find(customer_id);
-  if (it == chatting_.end())
+  if (!chats_.contains(customer_id))
     return failure{errc::not_in_chat, "No está conversando con un ejecutivo."};
-  return close_chat(it->second, now);
+  return close_chat(customer_id, now);
 }
 
 result<chat_closed> support_desk::end_chat_by_executive(std::int64_t executive_id,
                                                         std::int64_t now) {
-  if (!chats_.contains(executive_id))
-    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
-  return close_chat(executive_id, now);
+  const chat* c = current_of(executive_id);
+  if (!c)
+    return no_current_chat(executive_id);
+  return close_chat(c->customer_id, now);
 }
 
 customer_departure support_desk::customer_gone(std::int64_t customer_id, std::int64_t now) {
   customer_departure out;
-  if (auto it = chatting_.find(customer_id); it != chatting_.end()) {
+  if (chats_.contains(customer_id)) {
     out.was = support_state::chat;
-    out.chat = close_chat(it->second, now);
+    out.chat = close_chat(customer_id, now);
     return out;
   }
   if (auto moved = leave(customer_id)) {
@@ -172,24 +253,33 @@ customer_departure support_desk::customer_gone(std::int64_t customer_id, std::in
   return out;
 }
 
-std::optional<requeued> support_desk::executive_gone(std::int64_t executive_id, std::int64_t now) {
+std::vector<requeued> support_desk::executive_gone(std::int64_t executive_id, std::int64_t now) {
   executives_.erase(executive_id);
-  auto back = requeue(executive_id, now);
-  if (!back)
-    return std::nullopt;
-  return std::move(*back);
+  std::vector<requeued> out;
+  auto open = chats_of(executive_id);
+  // The one who first joined the queue goes back last, so it ends up at the head.
+  std::sort(open.begin(), open.end(), [this](const chat_info& a, const chat_info& b) {
+    return chats_.at(a.customer_id).queued_at > chats_.at(b.customer_id).queued_at;
+  });
+  for (const auto& c : open) {
+    seats_.at(executive_id).current = c.customer_id;
+    out.push_back(*requeue(executive_id, now));
+  }
+  return out;
 }
 
 result<requeued> support_desk::requeue(std::int64_t executive_id, std::int64_t now) {
-  auto it = chats_.find(executive_id);
-  if (it == chats_.end())
-    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
-  const std::int64_t queued_at = std::min(it->second.queued_at, now);
-  chat_closed closed = close_chat(executive_id, now);
+  const chat* c = current_of(executive_id);
+  if (!c)
+    return no_current_chat(executive_id);
+  const std::int64_t queued_at = std::min(c->queued_at, now);
+  chat_closed closed = close_chat(c->customer_id, now);
   queue_.push_front({closed.customer_id, queued_at, now});
   requeued out;
   out.customer_id = closed.customer_id;
   out.executive_id = executive_id;
+  out.chat_id = closed.chat_id;
+  out.slot = closed.slot;
   out.position = 1;
   out.cancelled_offer = std::move(closed.cancelled_offer);
   out.moved = positions_from(1);
@@ -198,142 +288,41 @@ result<requeued> support_desk::requeue(std::int64_t executive_id, std::int64_t n
 
 result<transferred> support_desk::transfer(std::int64_t from_executive, std::int64_t to_executive,
                                            std::int64_t now) {
-  auto it = chats_.find(from_executive);
-  if (it == chats_.end())
-    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
+  chat* c = current_of(from_executive);
+  if (!c)
+    return no_current_chat(from_executive);
   if (to_executive == from_executive)
     return failure{errc::invalid_field, "No puede transferirse la conversación a sí mismo."};
   if (!executives_.contains(to_executive))
     return failure{errc::not_found, "Ese ejecutivo no está conectado."};
   if (!is_available(to_executive))
     return failure{errc::invalid_state, "Ese ejecutivo está ausente."};
-  if (!is_free(to_executive))
-    return failure{errc::invalid_state, "Ese ejecutivo está en otra conversación."};
-  chat moved = std::move(it->second);
-  chats_.erase(it);
-  transferred out{moved.customer_id, from_executive, to_executive, moved.started_at,
-                  std::move(moved.open_offer)};
-  moved.open_offer.reset();
-  moved.last_activity = now;
-  chats_.emplace(to_executive, std::move(moved));
-  chatting_[out.customer_id] = to_executive;
+  if (!has_free_slot(to_executive))
+    return failure{errc::invalid_state,
+                   max_chats_ == 1 ? "Ese ejecutivo está en otra conversación."
+                                   : "Ese ejecutivo no tiene cupo para otra conversación."};
+  transferred out;
+  out.customer_id = c->customer_id;
+  out.from_executive = from_executive;
+  out.to_executive = to_executive;
+  out.chat_id = c->id;
+  out.from_slot = c->slot;
+  out.chat_started_at = c->started_at;
+  out.cancelled_offer = std::move(c->open_offer);
+  c->open_offer.reset();
+  c->last_activity = now;
+  unseat_chat(*c);
   if (auto e = executives_.find(from_executive); e != executives_.end())
     e->second.idle_since = now;
+  seat_chat(*c, to_executive, false, now);
+  out.to_slot = c->slot;
+  out.current = seats_.at(to_executive).current == c->customer_id;
   return out;
 }
 
-void support_desk::chat_activity(std::int64_t executive_id, std::int64_t now) {
-  if (auto it = chats_.find(executive_id); it != chats_.end())
+void support_desk::chat_line(std::int64_t customer_id, std::int64_t now) {
+  if (auto it = chats_.find(customer_id); it != chats_.end())
     it->second.last_activity = std::max(it->second.last_activity, now);
-}
-
-expired support_desk::expire(std::int64_t now, std::int64_t max_queue_wait_s,
-                             std::int64_t chat_idle_s) {
-  expired out;
-  if (max_queue_wait_s > 0) {
-    std::size_t first_gone = queue_.size();
-    for (std::size_t i = 0; i < queue_.size();) {
-      if (now - queue_[i].since >= max_queue_wait_s) {
-        first_gone = std::min(first_gone, i);
-        out.timed_out.push_back(queue_[i]);
-        queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
-      } else {
-        ++i;
-      }
-    }
-    if (!out.timed_out.empty())
-      out.moved = positions_from(first_gone);
-  }
-  if (chat_idle_s > 0) {
-    std::vector<std::int64_t> idle;
-    for (const auto& [executive_id, c] : chats_) {
-      if (now - c.last_activity >= chat_idle_s)
-        idle.push_back(executive_id);
-    }
-    std::sort(idle.begin(), idle.end());  // a stable order for the messages
-    for (auto executive_id : idle)
-      out.idle_chats.push_back(close_chat(executive_id, now));
-  }
-  return out;
-}
-
-result<offer> support_desk::create_offer(std::int64_t executive_id, std::string card,
-                                         std::int64_t price, std::int64_t now) {
-  auto it = chats_.find(executive_id);
-  if (it == chats_.end())
-    return failure{errc::not_in_chat, "No está conversando con ningún cliente."};
-  if (it->second.open_offer)
-    return failure{errc::invalid_state, "Ya hay una oferta esperando la respuesta del cliente (#" +
-                                            std::to_string(it->second.open_offer->id) + ")."};
-  it->second.open_offer =
-      offer{next_offer_id_++, it->second.customer_id, executive_id, std::move(card), price, now};
-  return *it->second.open_offer;
-}
-
-result<offer> support_desk::offer_to_answer(std::int64_t customer_id, std::int64_t offer_id) const {
-  const failure unknown{errc::not_found, "La oferta no existe o ya no está vigente."};
-  auto executive = executive_of(customer_id);
-  if (!executive)
-    return unknown;
-  const offer* open = open_offer(*executive);
-  if (!open || open->id != offer_id || open->customer_id != customer_id)
-    return unknown;
-  return *open;
-}
-
-bool support_desk::close_offer(std::int64_t offer_id) {
-  for (auto& [executive_id, c] : chats_) {
-    if (c.open_offer && c.open_offer->id == offer_id) {
-      c.open_offer.reset();
-      return true;
-    }
-  }
-  return false;
-}
-
-bool support_desk::invariants_hold() const {
-  std::unordered_set<std::int64_t> queued;
-  for (const auto& e : queue_) {
-    if (!queued.insert(e.customer_id).second)
-      return false;  // queued twice
-    if (chatting_.contains(e.customer_id))
-      return false;  // queued and chatting
-  }
-  if (chats_.size() != chatting_.size())
-    return false;  // a customer in two chats, or a chat without its reverse entry
-  for (const auto& [executive_id, c] : chats_) {
-    auto it = chatting_.find(c.customer_id);
-    if (it == chatting_.end() || it->second != executive_id)
-      return false;
-    if (c.open_offer &&
-        (c.open_offer->customer_id != c.customer_id || c.open_offer->executive_id != executive_id ||
-         c.open_offer->id >= next_offer_id_))
-      return false;
-  }
-  return true;
-}
-
-std::deque<queue_entry>::const_iterator support_desk::find_queued(std::int64_t customer_id) const {
-  return std::find_if(queue_.begin(), queue_.end(),
-                      [customer_id](const queue_entry& e) { return e.customer_id == customer_id; });
-}
-
-std::vector<position_change> support_desk::positions_from(std::size_t from) const {
-  std::vector<position_change> out;
-  for (std::size_t i = from; i < queue_.size(); ++i)
-    out.push_back({queue_[i].customer_id, i + 1});
-  return out;
-}
-
-chat_closed support_desk::close_chat(std::int64_t executive_id, std::int64_t now) {
-  auto it = chats_.find(executive_id);
-  stats_.chat_ended(now - it->second.started_at);
-  if (auto e = executives_.find(executive_id); e != executives_.end())
-    e->second.idle_since = now;
-  chat_closed out{it->second.customer_id, executive_id, std::move(it->second.open_offer)};
-  chatting_.erase(it->second.customer_id);
-  chats_.erase(it);
-  return out;
 }
 
 }  // namespace tcs::services

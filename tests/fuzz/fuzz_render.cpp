@@ -66,6 +66,7 @@ void render_all(const json::object& msg) {
   check_screen_safe(executive::render_status(msg));
   check_screen_safe(executive::render_details(msg));
   check_screen_safe(executive::render_catalogue(msg));
+  check_screen_safe(executive::render_chats(msg));
   check_screen_safe(executive::activity_text(msg, true));
   check_screen_safe(executive::activity_text(msg, false));
   check_screen_safe(executive::render_activity(msg, text_field(msg, "name", "?")));

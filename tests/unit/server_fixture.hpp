@@ -110,7 +110,8 @@ class recording_peer : public peer {
 // test the dispatcher itself).
 struct server_env {
   explicit server_env(std::vector<command> table = all_commands(), server_config config = {})
-      : services(db, commits, pool, {config.min_password_length, config.throttle}),
+      : services(db, commits, pool,
+                 {config.min_password_length, config.throttle, config.max_chats_per_executive}),
         state(std::move(config)),
         commands(std::move(table), services) {
     log::set_quiet(true);

@@ -34,7 +34,7 @@ TEST_CASE(":help lists every command of the table, in order", "[exec][commands]"
     CHECK(help.find(std::string(c.summary), found) != std::string::npos);
     at = found == std::string::npos ? at : found;
   }
-  CHECK(commands().size() == 15);
+  CHECK(commands().size() == 17);
   CHECK(help.find("\n  :buy <carta> <precio>      ofrecer comprarle una carta al cliente\n") !=
         std::string::npos);
   CHECK(help.find("\n  :status                    clientes conectados y cola de espera\n") !=

@@ -124,7 +124,7 @@ TEST_CASE("desk: the time limits expire long waits and idle chats", "[support][h
 
   // A chat: each line counts the idle time anew.
   REQUIRE(desk.connect(eva, t0 + 310));  // Ben
-  desk.chat_activity(eva, t0 + 800);
+  desk.chat_line(ben, t0 + 800);
   CHECK(desk.expire(t0 + 1699, 0, 900).empty());
   auto idle = desk.expire(t0 + 1700, 0, 900);
   REQUIRE(idle.idle_chats.size() == 1);

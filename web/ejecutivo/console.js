@@ -177,7 +177,12 @@ $("ex-connect").addEventListener("click", async () => {
   const reply = await ask("connect");
   if (reply.ok) started(reply.customer, reply.waited_s);
 });
-conn.on("chat.assigned", (msg) => started(msg.customer, msg.waited_s));
+// With --max-chats-per-executive above 1, a chat given while another is current stays aside
+// (this page shows the current chat only; tcs-exec's :cambiar switches).
+conn.on("chat.assigned", (msg) => {
+  if (msg.current === false) note(`Se le asignó también a ${msg.customer.name} (conversación ${msg.number}).`);
+  else started(msg.customer, msg.waited_s);
+});
 
 $("ex-compose").addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -189,11 +194,12 @@ $("ex-compose").addEventListener("submit", async (e) => {
 $("ex-message").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("ex-compose").requestSubmit(); }
 });
-conn.on("chat.message", (msg) => line(msg.from, msg.text, msg.at, "ex-them"));
+// Several chats open: a line names its chat and customer ("(2) Ana Rojas").
+conn.on("chat.message", (msg) => line(msg.chats > 1 && msg.customer ? `(${msg.number}) ${msg.customer.name}` : msg.from, msg.text, msg.at, "ex-them"));
 conn.on("chat.ended", (msg) => {
   note(msg.message);
   say(msg.message);
-  setChat(null);
+  if (msg.was_current !== false) setChat(null);
   refresh();
 });
 $("ex-end").addEventListener("click", async () => {
