@@ -109,6 +109,12 @@ void client_connection::start_task(asio::awaitable<void> (client_connection::*ta
 }
 
 asio::awaitable<request_result> client_connection::request(json::object message) {
+  if (!open_ && successor_) {
+    auto self = shared_from_this();  // the successor may replace the caller's last reference
+    std::shared_ptr<client_connection> next = co_await successor_();
+    if (next && next.get() != this)
+      co_return co_await next->request(std::move(message));
+  }
   if (!open_)
     co_return request_error::lost("Sin conexión con el servidor.");
   const std::int64_t id = next_id_++;
