@@ -233,13 +233,41 @@ TEST_CASE("resume: what ends a hold or forbids one", "[resume]") {
     CHECK(end_due_holds(env.state, env.services) == 1);
     CHECK(env.valentina->last("chat.ended").at("reason").as_string() == "customer_disconnected");
   }
-  SECTION("a resume while the old connection still looks alive takes it over") {
-    auto fresh = env.connect();
-    require_ok(env.request(fresh, "resume", token_field(env.ana_token)));
-    CHECK_FALSE(env.ana->open);
-    CHECK(env.state.customer_peer(ana_id).get() == fresh.get());
-    CHECK(env.services.support().executive_of(ana_id));
+}
+
+namespace {
+
+// A peer whose stop() leaves the registry, as the network session's teardown does.
+struct session_like_peer : test::recording_peer {
+  session_like_peer(std::uint64_t peer_id, server_state& s) : recording_peer(peer_id), state(s) {}
+  void stop() override {
+    if (!open)
+      return;
+    open = false;
+    state.leave(*this);
   }
+  server_state& state;
+};
+
+}  // namespace
+
+TEST_CASE("resume: a resume while the old connection still looks alive takes it over", "[resume]") {
+  demo_env env;
+  auto account = store::accounts_repository(env.db).find_customer(ana_email).value();
+  auto old = std::make_shared<session_like_peer>(env.next_peer_id++, env.state);
+  old->greeted = true;
+  env.state.join(old);
+  REQUIRE(env.state.log_in(*old, role::customer, account.id, account.name, account.email));
+  const std::string token = issue_resume_token(env.state, *old);
+  require_ok(env.request(old, "queue.join"));
+
+  auto fresh = env.connect();
+  auto reply = env.request(fresh, "resume", token_field(token));
+  require_ok(reply);
+  CHECK_FALSE(old->open);
+  CHECK(env.state.customer_peer(account.id).get() == fresh.get());
+  CHECK(reply.at("support").at("position").as_int64() == 1);
+  CHECK(env.state.holds().held() == 0);
 }
 
 TEST_CASE("resume: with --resume-grace 0 a lost connection ends at once", "[resume]") {
