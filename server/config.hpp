@@ -75,6 +75,9 @@ struct server_config {
   // this long is returned to the menu; a chat without a line this long is closed.
   std::int64_t max_queue_wait_s = 0;
   std::int64_t chat_idle_close_s = 900;
+  // Seconds a customer's or executive's place (queue, chat) is kept after its connection is
+  // lost without a logout, for a `resume` with its token (dispatch/session_holds.hpp); 0 = off.
+  std::int64_t resume_grace_s = 60;
   // The password-hashing queue: waiting jobs in all and per client address (pool_limits.hpp).
   security::pool_limits hash_queue;
 };

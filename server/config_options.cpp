@@ -69,6 +69,7 @@ void add_server_options(po::options_description& options, server_config& config)
       ("max-chats-per-executive", po::value(&config.max_chats_per_executive)->default_value(config.max_chats_per_executive), "chats an executive may have open at once (1 to 9): :connect takes another customer while a slot is free, :cambiar N picks the one its lines go to")
       ("max-queue-wait", po::value(&config.max_queue_wait_s)->default_value(config.max_queue_wait_s)->notifier([](std::int64_t s) { if (s < 0) throw po::error("--max-queue-wait must be 0 (off) or more"); }), "seconds a customer may wait in the support queue before being returned to the menu; 0 = no limit")
       ("chat-idle-close", po::value(&config.chat_idle_close_s)->default_value(config.chat_idle_close_s)->notifier([](std::int64_t s) { if (s < 0) throw po::error("--chat-idle-close must be 0 (off) or more"); }), "seconds without a chat line after which a support chat is closed; 0 = never")
+      ("resume-grace", po::value(&config.resume_grace_s)->default_value(config.resume_grace_s)->notifier([](std::int64_t s) { if (s < 0) throw po::error("--resume-grace must be 0 (off) or more"); }), "seconds a lost connection's place in the queue or chat is kept for a resume; 0 = off")
       ("login-max-wait", po::value<std::int64_t>()->default_value(config.throttle.max_wait_ms / 1000)->notifier([&config](std::int64_t s) { config.throttle.max_wait_ms = s * 1000; }), "seconds a login may wait for its turn; a later turn is refused with too_many_attempts");
   // clang-format on
 }

@@ -8,6 +8,7 @@
 #include "server/dispatch/account_watch.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/session_resume.hpp"
 #include "server/dispatch/support_teardown.hpp"
 #include "server/dispatch/support_timers.hpp"
 #include "server/log/console.hpp"
@@ -201,6 +202,7 @@ int serve(tcs::server_config config) {
       {config.min_password_length, config.throttle, config.max_chats_per_executive});
   tcs::server_state state(config);
   tcs::watch_departures(state, services);
+  tcs::watch_losses(state, services);  // --resume-grace: lost connections are held
   const tcs::dispatcher commands(tcs::all_commands(), services);
 
   tcs::net::pending_set not_yet_sessions;
@@ -222,6 +224,9 @@ int serve(tcs::server_config config) {
   // The support queue's and chats' time limits (--max-queue-wait, --chat-idle-close).
   tcs::support_timers support_limits(ctx.get_executor(), state, services);
   support_limits.start();
+  // Ends the sessions held after a lost connection once their grace is over (--resume-grace).
+  tcs::hold_sweeper held_sessions(ctx.get_executor(), state, services);
+  held_sessions.start();
 
   asio::steady_timer grace(ctx);
   await_reload(reload, door);
@@ -235,6 +240,8 @@ int serve(tcs::server_config config) {
     door.close();
     disabled_accounts.stop();
     support_limits.stop();
+    held_sessions.stop();
+    tcs::end_all_holds(state, services);
     // Logins still queued for hashing are answered at once instead of hashed: the exit must
     // not wait for them. The requests running are answered, then each peer gets `shutdown`.
     passwords.drop_queued();

@@ -2,6 +2,7 @@
 #include "common/net/client_connection.hpp"
 
 #include "common/net/net_errors.hpp"
+#include "common/net/use_nothrow.hpp"
 #include "common/protocol/limits.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -16,9 +17,7 @@ namespace tcs {
 
 namespace asio = boost::asio;
 
-namespace {
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-}
+namespace {}
 
 void throw_exception_from_error(const request_error& e, const boost::source_location& loc) {
   boost::throw_exception(std::runtime_error(std::string(code_name(e.code)) + ": " + e.message),
@@ -109,6 +108,12 @@ void client_connection::start_task(asio::awaitable<void> (client_connection::*ta
 }
 
 asio::awaitable<request_result> client_connection::request(json::object message) {
+  if (!open_ && successor_) {
+    auto self = shared_from_this();  // the successor may replace the caller's last reference
+    std::shared_ptr<client_connection> next = co_await successor_();
+    if (next && next.get() != this)
+      co_return co_await next->request(std::move(message));
+  }
   if (!open_)
     co_return request_error::lost("Sin conexión con el servidor.");
   const std::int64_t id = next_id_++;

@@ -87,10 +87,18 @@ class client_connection : public std::enable_shared_from_this<client_connection>
   // {"type":"connection_lost"} when the server goes away (not after close()).
   void on_event(event_handler handler) { on_event_ = std::move(handler); }
 
+  // A terminal that reconnects: while `next` is set, a request on this connection once it is
+  // closed waits for `next()`, the connection that replaced it, and goes out on that one (a
+  // null one: the transport error as before). Requests in flight when it closed still fail:
+  // whether the server got them is unknown.
+  using successor_fn = std::function<boost::asio::awaitable<std::shared_ptr<client_connection>>()>;
+  void forward_to(successor_fn next) { successor_ = std::move(next); }
+
   // Closes the socket and wakes every pending request (a transport error). The reader and the
   // writer end on their next turn of the loop.
   void close();
   bool is_open() const noexcept { return open_; }
+  boost::asio::any_io_executor executor() { return wake_writer_.get_executor(); }
   // How many of the reader and the writer have not ended yet (0, 1 or 2).
   int tasks_running() const noexcept { return tasks_running_; }
   // The exception a task ended with, if one did (it also closed the connection).
@@ -121,6 +129,7 @@ class client_connection : public std::enable_shared_from_this<client_connection>
   std::deque<std::string> outbox_;         // frames the writer has not written yet
   boost::asio::steady_timer wake_writer_;  // cancelled to wake the writer
   event_handler on_event_;
+  successor_fn successor_;
   bool open_ = false;
   int tasks_running_ = 0;
   std::exception_ptr task_error_;

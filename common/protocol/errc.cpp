@@ -47,6 +47,8 @@ std::string_view code_name(errc e) noexcept {
       return "bad_totp";
     case errc::totp_used:
       return "totp_used";
+    case errc::resume_refused:
+      return "resume_refused";
     case errc::not_found:
       return "not_found";
     case errc::out_of_stock:
@@ -126,6 +128,9 @@ std::string_view default_message(errc e) noexcept {
       return "Código 2FA incorrecto.";
     case errc::totp_used:
       return "Ese código 2FA ya se usó: espere el próximo código.";
+    case errc::resume_refused:
+      return "No se pudo recuperar la sesión: el código de reanudación no es válido, ya se usó "
+             "o pasó el tiempo de espera. Inicie sesión nuevamente.";
     case errc::not_found:
       return "No encontrado.";
     case errc::out_of_stock:

@@ -35,6 +35,7 @@ enum class errc {
   too_many_attempts,  // login throttled
   bad_totp,           // an executive's right password with a wrong TOTP code
   totp_used,          // an executive's right password with a code already used (or older)
+  resume_refused,     // a resume token that is unknown, used, revoked or past the grace
   // Domain.
   not_found,
   out_of_stock,

@@ -23,13 +23,22 @@ void session::on_event(const json::object& event) {
   if (*type == "shutdown" || *type == "timeout" || *type == "account_disabled") {
     if (auto m = get_string(event, "message"))
       say(*m);
+    if (*type != "timeout")
+      may_reconnect_ = false;           // closed on purpose: nothing to resume
     if (*type == "account_disabled") {  // the server closes the connection right after
       connection_lost_ = true;
       term_.interrupt();
     }
+  } else if (*type == "chat.peer_lost" || *type == "chat.peer_back") {
+    if (auto m = get_string(event, "message"))
+      say(*m);  // the other side of the chat lost its connection, or is back
   } else if (*type == "connection_lost") {
     if (connection_lost_)
       return;  // already told why (account_disabled)
+    if (may_reconnect_ && !resume_token_.empty()) {
+      start_reconnecting();  // the line being typed is left alone
+      return;
+    }
     connection_lost_ = true;
     say("Se perdió la conexión con el servidor.");
     term_.interrupt();
@@ -67,6 +76,8 @@ boost::asio::awaitable<std::optional<json::object>> session::log_in(std::string 
     if (reply) {
       logged_in_ = true;
       first_name_ = std::string(get_string(*reply, "first_name").value());
+      if (auto token = get_string(*reply, "resume_token"))
+        resume_token_ = std::string(*token);
       co_return std::move(*reply);
     }
     if (reply.error().transport) {
@@ -116,6 +127,7 @@ boost::asio::awaitable<request_result> session::call_all(json::object request,
 }
 
 boost::asio::awaitable<void> session::log_out(std::string farewell) {
+  may_reconnect_ = false;
   co_await conn_->request(make_event("logout"));
   say(farewell);
   conn_->close();

@@ -2,20 +2,40 @@
 // assistant's voice, the connect + login prologue and logout epilogue, and the events that can
 // end any session (shutdown, timeout, account_disabled, connection_lost). An app derives from
 // term::session and handles its own (support) events in on_support_event().
+//
+// Reconnect (reconnect.cpp): once logged in, a lost connection is made again on its own, with
+// backoff (reconnect_delays), and the session taken back with the login's `resume_token`
+// (docs/protocol.md, "Resume"); the person is told, the line being typed is left alone (the
+// read is not interrupted), and a request made meanwhile waits and goes out on the new
+// connection. The events kept by the server follow as usual. A refused resume, or the last
+// attempt failing, ends the session as a lost connection did before. Not after `shutdown` or
+// `account_disabled`.
 #pragma once
 
 #include "common/net/client_connection.hpp"
 #include "common/term/terminal.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <chrono>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tcs::term {
+
+// The waits before each reconnection attempt. Why these: the first tries at once after a
+// blip; doubling spares a server that is restarting; in all 45 s, inside the server's default
+// --resume-grace (60 s), after which a resume is refused anyway.
+inline constexpr std::array<std::chrono::milliseconds, 6> reconnect_delays{
+    std::chrono::milliseconds(500), std::chrono::seconds(1),  std::chrono::seconds(3),
+    std::chrono::seconds(6),        std::chrono::seconds(12), std::chrono::seconds(20)};
 
 class session {
  public:
@@ -26,8 +46,9 @@ class session {
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
-  // Closes the connection in use (run_program calls it when the app ends, however it ends).
-  void close_connection() { conn_->close(); }
+  // Closes the connection in use (run_program calls it when the app ends, however it ends),
+  // and stops reconnecting.
+  void close_connection();
 
  protected:
   // Prints the banner, reads the credentials (login_flow.hpp), then connects as `client_name`
@@ -72,8 +93,22 @@ class session {
   // on a fresh connection when the server had closed the old one.
   boost::asio::awaitable<request_result> send_login(json::object request);
 
+  // Reconnect (reconnect.cpp).
+  void start_reconnecting();
+  boost::asio::awaitable<void> reconnect();
+  boost::asio::awaitable<bool> try_resume(int attempt);
+  boost::asio::awaitable<std::shared_ptr<client_connection>> wait_reconnected();
+  void finish_reconnecting(bool resumed);
+
   std::string host_;
   std::uint16_t port_ = 0;
+  std::string resume_token_;                // from the login or the last resume; "" when none
+  bool reconnecting_ = false;               // reconnect() is running
+  bool may_reconnect_ = true;               // false after shutdown, account_disabled or the end
+  bool resuming_ = false;                   // a resume is waiting for its reply
+  std::vector<json::object> early_events_;  // events that came with it, said after it
+  std::optional<boost::asio::steady_timer> pause_;    // reconnect()'s backoff
+  std::optional<boost::asio::steady_timer> resumed_;  // wait_reconnected()'s wake-up
   std::string client_name_;
   bool connected_once_ = false;
   bool logged_in_ = false;

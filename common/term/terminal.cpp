@@ -1,6 +1,7 @@
 // Readline callback mode on a terminal, plain line reading otherwise.
 #include "common/term/terminal.hpp"
 
+#include "common/net/use_nothrow.hpp"
 #include "common/protocol/message.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -21,8 +22,6 @@ namespace tcs::term {
 namespace asio = boost::asio;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // Readline's callbacks are plain functions; they reach the one terminal through these.
 std::optional<std::optional<std::string>> completed_line;  // set by on_line: line or EOF

@@ -49,6 +49,10 @@ class peer {
   std::int64_t account_id = 0;  // customers.id or executives.id once logged in
   std::string name;             // display name ("Ana Rojas")
   std::string email;
+  // A loss of this connection keeps the session for a resume (session_holds.hpp): set by a
+  // login or a resume when --resume-grace is on; cleared when the server closes the connection
+  // on purpose (logout, disabled account, protocol violation, shutdown).
+  bool resumable = false;
 
   // "Ana" from "Ana Rojas": how terminals greet and label chat lines.
   std::string first_name() const { return name.substr(0, name.find(' ')); }

@@ -20,6 +20,8 @@ void server_state::leave(peer& p) {
     std::exchange(all_gone_, nullptr)();
   if (p.who == role::guest)
     return;
+  if (loss_listener_ && loss_listener_(p))
+    return;  // held for a resume (session_resume.hpp); the held peer leaves later
   // Leave the support queue or the chat and tell the other party; log the logout
   // (support_teardown.hpp).
   for (const auto& listener : departure_listeners_)
@@ -47,6 +49,16 @@ bool server_state::log_in(peer& p, role r, std::int64_t account_id, std::string 
   p.name = std::move(name);
   p.email = std::move(email);
   return true;
+}
+
+void server_state::take_over(const std::shared_ptr<peer>& p, role r, std::int64_t account_id,
+                             std::string name, std::string email) {
+  auto& registry = r == role::customer ? customers_ : executives_;
+  registry[account_id] = p;
+  p->who = r;
+  p->account_id = account_id;
+  p->name = std::move(name);
+  p->email = std::move(email);
 }
 
 std::shared_ptr<peer> server_state::customer_peer(std::int64_t customer_id) const {

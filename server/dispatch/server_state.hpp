@@ -9,11 +9,16 @@
 //   entry, then drops the entry.
 // - log_in() marks a peer as logged in as an account; false if that account already has a
 //   live session. It records nothing: the login command's audit does.
+// - A logged-in peer that leaves is first offered to the loss listener (on_lost): when it
+//   returns true the peer's place is held (session_holds.hpp; the listener re-pointed the
+//   account's entry with take_over()) and the departure listeners are not called; they are
+//   called when the held peer itself leaves.
 #pragma once
 
 #include "common/protocol/message.hpp"
 #include "server/config.hpp"
 #include "server/dispatch/peer.hpp"
+#include "server/dispatch/session_holds.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -45,6 +50,17 @@ class server_state {
     departure_listeners_.push_back(std::move(listener));
   }
 
+  // Called by leave() first for a logged-in peer; true: its session is held, not ended.
+  using loss_listener = std::function<bool(peer&)>;
+  void on_lost(loss_listener listener) { loss_listener_ = std::move(listener); }
+  // Held sessions and resume tokens (dispatch/session_resume.hpp decides what they do).
+  session_holds& holds() noexcept { return holds_; }
+  const session_holds& holds() const noexcept { return holds_; }
+  // Points the account's entry at `p` (logged in as that account) whoever held it: a held
+  // session handed to its peer, or back to a resuming connection.
+  void take_over(const std::shared_ptr<peer>& p, role r, std::int64_t account_id, std::string name,
+                 std::string email);
+
   // Marks `p` as logged in as (role, account). False if that account already has a session.
   bool log_in(peer& p, role r, std::int64_t account_id, std::string name, std::string email);
   std::size_t customers_online() const noexcept { return customers_.size(); }
@@ -71,6 +87,8 @@ class server_state {
   bool shutting_down_ = false;
   std::function<void()> all_gone_;
   std::vector<departure_listener> departure_listeners_;
+  loss_listener loss_listener_;
+  session_holds holds_;
 
   std::map<std::uint64_t, std::weak_ptr<peer>> peers_;                // by peer id
   std::unordered_map<std::int64_t, std::weak_ptr<peer>> customers_;   // by customers.id

@@ -4,6 +4,7 @@
 #include "server/dispatch/audit.hpp"
 #include "server/dispatch/credential_checks.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/session_resume.hpp"
 #include "server/dispatch/support_common.hpp"
 #include "server/security/passwords.hpp"
 #include "server/services/service_set.hpp"
@@ -88,7 +89,7 @@ awaitable<result<login_account>> second_factor(request_context& ctx, std::string
     co_return failure{errc::account_disabled};
   if (ctx.caller->who != role::guest)
     co_return failure{errc::already_authenticated};
-  if (ctx.sessions.executive_peer(account->id))
+  if (has_live_session(ctx.sessions, role::executive, account->id))
     co_return failure{errc::already_logged_in};
   // Atomic, so a replay cannot win a race.
   if (!accounts.spend_totp_step(account->id, *step))
@@ -157,6 +158,8 @@ awaitable<result<json::object>> login(request_context& ctx) {
   if (ctx.caller->who != role::guest)
     co_return failure{errc::already_authenticated};
   const role r = req->executive ? role::executive : role::customer;
+  // A session held after a lost connection ends as a disconnect: this login starts afresh.
+  end_hold(ctx.sessions, services, r, account->id);
   if (!ctx.sessions.log_in(*ctx.caller, r, account->id, account->name, account->email))
     co_return failure{errc::already_logged_in};
   if (r == role::executive) {
@@ -169,11 +172,18 @@ awaitable<result<json::object>> login(request_context& ctx) {
   }
   ctx.audit.detail = ctx.caller->remote_address;
   ctx.audit.line = std::string(audit::role_word(r)) + " " + ctx.caller->name + " conectado.";
-  co_return login_reply(ctx.sessions, *ctx.caller);
+  auto body = login_reply(ctx.sessions, *ctx.caller);
+  if (auto token = issue_resume_token(ctx.sessions, *ctx.caller); !token.empty())
+    body["resume_token"] = std::move(token);
+  co_return body;
 }
 
 awaitable<result<json::object>> logout(request_context& ctx) {
   ctx.close_after_reply = true;
+  // The resume token is worthless from now on.
+  ctx.caller->resumable = false;
+  if (ctx.caller->who != role::guest)
+    ctx.sessions.holds().revoke({ctx.caller->who, ctx.caller->account_id});
   co_return json::object{};
 }
 

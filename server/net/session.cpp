@@ -47,6 +47,7 @@ void session::deliver(std::shared_ptr<const std::string> frame) {
 }
 
 void session::close_after_flush() {
+  resumable = false;  // closed on purpose: nothing to resume
   if (state_ >= state::closing)
     return;
   state_ = state::closing;

@@ -144,6 +144,10 @@ class Server:
         WEB_PORTS[self.port] = self.web_port
         args = [SERVER, "--port", str(self.port), "--db", self.db,
                 "--web-port", str(self.web_port)] + list(extra_args)
+        # A lost connection ends its session at once, as the scenarios written before resume
+        # expect when they kill a terminal; test_resume.py passes its own --resume-grace.
+        if "--resume-grace" not in args:
+            args += ["--resume-grace", "0"]
         if demo:
             args.append("--demo")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

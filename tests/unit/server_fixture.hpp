@@ -8,6 +8,7 @@
 #include "server/config.hpp"
 #include "server/dispatch/dispatcher.hpp"
 #include "server/dispatch/server_state.hpp"
+#include "server/dispatch/session_resume.hpp"
 #include "server/dispatch/support_teardown.hpp"
 #include "server/log/console.hpp"
 #include "server/security/password_pool.hpp"
@@ -116,6 +117,7 @@ struct server_env {
         commands(std::move(table), services) {
     log::set_quiet(true);
     watch_departures(state, services);
+    watch_losses(state, services);
   }
   server_env(const server_env&) = delete;
   server_env& operator=(const server_env&) = delete;

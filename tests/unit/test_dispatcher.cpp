@@ -695,9 +695,11 @@ TEST_CASE("customer login through dispatch", "[dispatch][session][login]") {
     // Once the first connection is gone, the account may log in again.
     const auto account = p->account_id;
     env.disconnect(p);
-    CHECK(env.state.customer_peer(account) == nullptr);
+    // Its session is held for a resume (--resume-grace, session_resume.hpp); a login ends it.
+    CHECK(env.state.customer_peer(account) != p);
     require_ok(env.dispatch(other, customer_login(customer_email, customer_password)).reply);
     CHECK(other->who == role::customer);
+    CHECK(env.state.customer_peer(account) == other);
   }
 
   SECTION("a wrong password and an unknown email fail the same way") {

@@ -4,6 +4,7 @@
 // estimate count slots), then the same through the dispatcher (chat.list, chat.switch, lines
 // to the right customer, chat identifiers on the executive's events).
 #include "server/dispatch/support_common.hpp"
+#include "tests/unit/desk_fixture.hpp"
 #include "tests/unit/server_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,12 @@
 #include <string>
 
 using namespace tcs;
+using test::ana_email;
+using test::ben_email;
+using test::cam_email;
+using test::tomas_email;
+using test::valentina_email;
+using namespace tcs::test::desk_ids;
 using services::support_desk;
 using services::support_state;
 using test::demo_env;
@@ -19,16 +26,6 @@ using test::error_message;
 using test::require_ok;
 
 namespace {
-
-constexpr std::int64_t t0 = 1'732'000'000;
-constexpr std::int64_t ana = 101, ben = 102, cam = 103, dan = 104;
-constexpr std::int64_t eva = 1, tom = 2;
-
-constexpr std::string_view ana_email = "ana.rojas@example.com";
-constexpr std::string_view ben_email = "benjamin.soto@example.com";
-constexpr std::string_view cam_email = "camila.fuentes@example.com";
-constexpr std::string_view valentina_email = "valentina.reyes@example.com";
-constexpr std::string_view tomas_email = "tomas.herrera@example.com";
 
 json::object number(std::int64_t n) {
   json::object f;
