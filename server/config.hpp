@@ -72,6 +72,8 @@ struct server_config {
   // this long is returned to the menu; a chat without a line this long is closed.
   std::int64_t max_queue_wait_s = 0;
   std::int64_t chat_idle_close_s = 900;
+  // `--satisfaction-survey`: customers are asked to rate a chat that ended (chat.rate).
+  bool satisfaction_survey = true;
   // The password-hashing queue: waiting jobs in all and per client address (pool_limits.hpp).
   security::pool_limits hash_queue;
 };

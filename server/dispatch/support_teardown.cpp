@@ -2,6 +2,7 @@
 #include "server/dispatch/support_teardown.hpp"
 
 #include "common/protocol/actions.hpp"
+#include "server/dispatch/agent_support.hpp"
 #include "server/dispatch/audit.hpp"
 #include "server/dispatch/support_common.hpp"
 #include "server/log/console.hpp"
@@ -36,6 +37,7 @@ void customer_left(server_state& sessions, services::service_set& services, cons
     auto to = sessions.executive_peer(closed.executive_id);
     if (closed.cancelled_offer)
       support::tell_offer_cancelled(to, *closed.cancelled_offer, "customer_disconnected");
+    support::chat_finished(services, closed.customer_id, "customer_disconnected");
     support::tell_chat_ended(services, to, "customer_disconnected",
                              "El cliente " + gone.name + " se desconectó.");
     support::auto_assign(sessions, services);
@@ -60,6 +62,7 @@ void executive_left(server_state& sessions, services::service_set& services, con
   if (back->cancelled_offer)
     support::tell_offer_cancelled(to, *back->cancelled_offer, "executive_disconnected");
   // The new position travels in its own field; the terminal says where the customer waits.
+  support::chat_finished(services, back->customer_id, "executive_disconnected");
   support::tell_chat_ended(services, to, "executive_disconnected",
                            gone.first_name() + " se desconectó.");
   support::tell_positions(sessions, services, back->moved);

@@ -25,6 +25,7 @@ service_set::service_set(store::database& db, store::group_commit& commits,
       orders_(db),
       activity_(db),
       throttle_(options_.throttle),
+      tools_(db),
       clock_(system_now) {}
 
 }  // namespace tcs::services

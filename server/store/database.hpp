@@ -108,6 +108,9 @@ class database {
   int schema_version();
   // The schema version this program creates and expects (the number of migration steps).
   static int latest_schema_version();
+  // For tests of a migration: creates the file `path` at schema `version` (steps 1..version
+  // only), as an older program left it.
+  static void create_at_version(const std::string& path, int version);
 
   // True when there are no customers, executives nor products (demo data may be loaded).
   bool is_empty();

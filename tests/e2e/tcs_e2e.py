@@ -144,6 +144,10 @@ class Server:
         WEB_PORTS[self.port] = self.web_port
         args = [SERVER, "--port", str(self.port), "--db", self.db,
                 "--web-port", str(self.web_port)] + list(extra_args)
+        # The satisfaction survey adds a question after every chat: only the tests that are
+        # about it turn it on (--satisfaction-survey true).
+        if not any(a.startswith("--satisfaction-survey") for a in extra_args):
+            args += ["--satisfaction-survey", "false"]
         if demo:
             args.append("--demo")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

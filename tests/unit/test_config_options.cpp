@@ -45,7 +45,8 @@ std::string error_of(const std::vector<std::string>& args) {
 }
 
 bool is_command(std::string_view w) {
-  return w == "user" || w == "catalogue" || w == "backup" || w == "restore";
+  return w == "user" || w == "catalogue" || w == "backup" || w == "restore" || w == "canned" ||
+         w == "report";
 }
 
 }  // namespace
