@@ -2,6 +2,7 @@
 #include "common/term/chat_text.hpp"
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
+#include "executive/agent_commands.hpp"
 #include "executive/executive_app.hpp"
 #include "executive/views.hpp"
 
@@ -54,11 +55,16 @@ void executive_app::on_assigned(const json::object& event) {
   const std::string who = customer_.name + " (" + text_field(*c, "email", "?") + ")";
   const std::string tail = ". Lo que escriba se le envía; :disconnect termina la conversación.";
   const auto* from = object_field(event, "transferred_from");
+  const std::string notes = notes_text(event, customer_.name);
   if (!from) {
     say("Se le asignó a " + who + ", que esperó " + waited(int_field(event, "waited_s", 0)) + tail);
+    if (!notes.empty())
+      term_.print(notes);
     return;
   }
   say(text_field(*from, "name", "Otro ejecutivo") + " le transfirió a " + who + tail);
+  if (!notes.empty())
+    term_.print(notes);
   const auto lines = term::objects(term::array_field(event, "transcript"));
   if (lines.empty())
     return;
@@ -88,8 +94,12 @@ bool executive_app::on_support_event(const json::object& event) {
   } else if (type == "chat.assigned") {  // --assignment auto, or a transfer
     on_assigned(event);
   } else if (type == "chat.message") {
+    typing_done();
     term_.print(term::chat_line(event, customer_.first_name), term::voice::other);
+  } else if (type == "chat.typing") {
+    typing_shown(text_field(event, "from", customer_.first_name));
   } else if (type == "chat.ended") {
+    typing_done();
     say(text_field(event, "message", "La conversación terminó."));
     customer_.clear();
   } else if (type == "offer.cancelled") {
