@@ -23,7 +23,15 @@ std::vector<chat_line> chat_service::transcript(std::int64_t customer_id,
 void chat_service::chat_started(std::int64_t customer_id, std::int64_t executive_id,
                                 std::int64_t queued_at, std::int64_t now) {
   to_rate_.erase(customer_id);  // a new chat: the last one can no longer be rated
-  open_[customer_id] = chats_.start(customer_id, executive_id, queued_at, now, std::nullopt);
+  const std::int64_t id = new_chat_id();
+  chats_.start(id, customer_id, executive_id, queued_at, now, std::nullopt);
+  open_[customer_id] = id;
+}
+
+std::int64_t chat_service::new_chat_id() {
+  if (next_chat_id_ == 0)
+    next_chat_id_ = chats_.next_id();
+  return next_chat_id_++;
 }
 
 void chat_service::chat_ended(std::int64_t customer_id, std::int64_t now, std::string_view outcome,
@@ -46,7 +54,9 @@ void chat_service::chat_transferred(std::int64_t customer_id, std::int64_t to_ex
   chats_.end(before, now, "transferred");
   // The next part keeps its customer's queue time: the record says when it was first asked.
   const auto first = chats_.find(before);
-  it->second = chats_.start(customer_id, to_executive, first ? first->queued_at : now, now, before);
+  const std::int64_t id = new_chat_id();
+  chats_.start(id, customer_id, to_executive, first ? first->queued_at : now, now, before);
+  it->second = id;
 }
 
 std::optional<std::int64_t> chat_service::open_chat(std::int64_t customer_id) const {

@@ -77,6 +77,8 @@ class chat_service {
   store::conversation_repository chats_;
   std::unordered_map<std::int64_t, std::int64_t> open_;     // customer -> open chat record
   std::unordered_map<std::int64_t, std::int64_t> to_rate_;  // customer -> chat to rate
+  std::int64_t next_chat_id_ = 0;                           // 0: read it from the store first
+  std::int64_t new_chat_id();
 };
 
 }  // namespace tcs::services

@@ -116,24 +116,34 @@ std::int64_t note_repository::count_for_customer(std::int64_t customer_id) {
 
 // --- chats --------------------------------------------------------------------------------------
 
-std::int64_t conversation_repository::start(std::int64_t customer_id, std::int64_t executive_id,
-                                            std::int64_t queued_at, std::int64_t started_at,
-                                            std::optional<std::int64_t> transferred_from) {
-  // The newest line id now: every line of this chat comes after it (lines still deferred are
-  // other chats' and only widen the range).
-  auto q = db_.prepare(
-      "INSERT INTO chats (customer_id, executive_id, queued_at, started_at, transferred_from, "
-      "first_line_id) VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM chat_messages))");
-  q.bind(1, customer_id);
-  q.bind(2, executive_id);
-  q.bind(3, queued_at);
-  q.bind(4, started_at);
-  if (transferred_from)
-    q.bind(5, *transferred_from);
-  else
-    q.bind(5);
-  q.exec();
-  return db_.sql().getLastInsertRowid();
+std::int64_t conversation_repository::next_id() {
+  db_.flush_deferred();
+  auto q = db_.prepare("SELECT coalesce(max(id), 0) + 1 FROM chats");
+  q.executeStep();
+  return q.getColumn(0).getInt64();
+}
+
+void conversation_repository::start(std::int64_t chat_id, std::int64_t customer_id,
+                                    std::int64_t executive_id, std::int64_t queued_at,
+                                    std::int64_t started_at,
+                                    std::optional<std::int64_t> transferred_from) {
+  db_.defer([=](database& db) {
+    // The newest line id now: every line of this chat comes after it.
+    auto q = db.prepare(
+        "INSERT INTO chats (id, customer_id, executive_id, queued_at, started_at, "
+        "transferred_from, first_line_id) VALUES (?, ?, ?, ?, ?, ?, "
+        "(SELECT coalesce(max(id), 0) FROM chat_messages))");
+    q.bind(1, chat_id);
+    q.bind(2, customer_id);
+    q.bind(3, executive_id);
+    q.bind(4, queued_at);
+    q.bind(5, started_at);
+    if (transferred_from)
+      q.bind(6, *transferred_from);
+    else
+      q.bind(6);
+    q.exec();
+  });
 }
 
 void conversation_repository::end(std::int64_t chat_id, std::int64_t ended_at,
@@ -153,6 +163,7 @@ void conversation_repository::end(std::int64_t chat_id, std::int64_t ended_at,
 
 bool conversation_repository::rate(std::int64_t chat_id, std::int64_t rating,
                                    std::string_view comment) {
+  db_.flush_deferred();  // the chat's row may still be deferred
   auto q = db_.prepare("UPDATE chats SET rating = ?, rating_comment = ? WHERE id = ?");
   q.bind(1, rating);
   if (comment.empty())
@@ -179,6 +190,7 @@ std::vector<chat_record> conversation_repository::for_customer(std::int64_t cust
 }
 
 std::int64_t conversation_repository::count_for_customer(std::int64_t customer_id) {
+  db_.flush_deferred();
   auto q = db_.prepare("SELECT count(*) FROM chats WHERE customer_id = ?");
   q.bind(1, customer_id);
   q.executeStep();

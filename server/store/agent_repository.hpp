@@ -5,10 +5,12 @@
 // - Like the other repositories: prepared statements only, SQL errors throw SQLite::Exception,
 //   each write one statement (atomic with others inside the caller's write_transaction).
 // - Canned reply names match case-insensitively (NOCASE); add() refuses a name that exists.
-// - A chat row is written when the chat starts (at once: its id tags the lines that follow)
-//   and completed when it ends (deferred like the transcript, after the chat's own lines, so
-//   its line count and last line id see every line). Its lines are read through the rowid
-//   range [first_line_id, last_line_id] of chat_messages (the table has no other index).
+// - A chat row is written when the chat starts and completed when it ends, both deferred like
+//   the transcript (database::defer: no disk sync on the request path), in order with the
+//   chat's lines, so its line count and last line id see every line. Its id is chosen by the
+//   caller (next_id(), then one more per chat: one server writes chats to a file). Its lines are
+//   read through the rowid range [first_line_id, last_line_id] of chat_messages (the table has no
+//   other index).
 // - Lists are newest first.
 #pragma once
 
@@ -86,9 +88,12 @@ class conversation_repository {
  public:
   explicit conversation_repository(database& db) : db_(db) {}
 
-  // A chat that starts now; its id.
-  std::int64_t start(std::int64_t customer_id, std::int64_t executive_id, std::int64_t queued_at,
-                     std::int64_t started_at, std::optional<std::int64_t> transferred_from);
+  // The id after the highest chat id stored.
+  std::int64_t next_id();
+  // The chat `chat_id` starts now (deferred).
+  void start(std::int64_t chat_id, std::int64_t customer_id, std::int64_t executive_id,
+             std::int64_t queued_at, std::int64_t started_at,
+             std::optional<std::int64_t> transferred_from);
   // The chat ended (deferred, after the lines appended before it).
   void end(std::int64_t chat_id, std::int64_t ended_at, std::string_view outcome);
   // The customer's survey answer. False when there is no such chat.
