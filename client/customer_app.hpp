@@ -33,6 +33,12 @@ class customer_app : public term::session {
   // Asks for the current password until password.check accepts it, and says the policy.
   boost::asio::awaitable<std::optional<std::string>> current_password();
   boost::asio::awaitable<void> show_history();
+  // Option 2's question, which also takes "c": the customer's past chats. (past_chats.cpp)
+  boost::asio::awaitable<std::optional<const json::object*>> pick_operation_or_chats(
+      const std::vector<json::object>& ops);
+  boost::asio::awaitable<void> show_past_chats();
+  // After a chat the server asked to rate (`survey`): 1 to 5 and a comment, or 0. (past_chats.cpp)
+  boost::asio::awaitable<void> satisfaction_survey();
   boost::asio::awaitable<void> request_return();
   boost::asio::awaitable<void> confirm_shipment();
   // Option 3: the catalogue and the cart, up to the purchase. (shopping.cpp)
@@ -80,7 +86,8 @@ class customer_app : public term::session {
   boost::asio::awaitable<bool> support_ctrl_c();
 
   bool input_ended_ = false;
-  bool cancelled_ = false;  // the last question was answered with Ctrl-C
+  bool cancelled_ = false;       // the last question was answered with Ctrl-C
+  bool survey_pending_ = false;  // the chat that ended may be rated (satisfaction_survey)
 
   // Where option 6 stands. Events move it; contact_executive() reads it after every wake-up.
   enum class support_state { idle, joining, queued, chatting, ended };

@@ -115,12 +115,14 @@ asio::awaitable<void> customer_app::show_history() {
   const auto ops = objects(array_field(*reply, "operations"));
   if (ops.empty()) {
     say("No tiene operaciones en los últimos 12 meses.");
+    auto chats = co_await confirm("¿Desea ver sus conversaciones con ejecutivos? (s/n)");
+    if (chats && *chats)
+      co_await show_past_chats();
     co_return;
   }
   say("Sus operaciones de los últimos 12 meses:");
   term_.print(operation_choices(ops, nullptr, false));
-  auto pick = co_await pick_by_id(
-      "¿Desea ver más detalles de alguna? Ingrese su número de operación (0 = No)", ops);
+  auto pick = co_await pick_operation_or_chats(ops);
   if (!pick || !*pick)
     co_return;
   auto details = co_await call(operation_request("history.detail", int_field(**pick, "id")));

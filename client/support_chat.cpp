@@ -78,8 +78,12 @@ bool customer_app::on_support_event(const json::object& event) {
     say(text_field(event, "from", "El ejecutivo") + " lo transfirió a " + name +
         ", que sigue la conversación.");
   } else if (type == "chat.message") {
+    typing_done();
     term_.print(term::chat_line(event, executive_first_name_), term::voice::other);
+  } else if (type == "chat.typing") {
+    typing_shown(text_field(event, "from", executive_first_name_));
   } else if (type == "chat.ended") {
+    typing_done();
     on_chat_ended(event);
   } else if (type == "offer") {
     const auto id = get_int(event, "offer_id");
@@ -121,6 +125,8 @@ void customer_app::on_chat_started(const json::object& event) {
 
 void customer_app::on_chat_ended(const json::object& event) {
   offer_.reset();
+  if (bool_field(event, "survey", false))
+    survey_pending_ = true;
   say(text_field(event, "message", "La conversación terminó."));
   const std::string reason = text_field(event, "reason", "");
   if (reason == "executive_disconnected" || reason == "requeued") {
@@ -136,6 +142,10 @@ void customer_app::on_chat_ended(const json::object& event) {
 }
 
 asio::awaitable<void> customer_app::contact_executive() {
+  term_.on_typing([this](std::string_view line) {  // a chat line, not :salir, :si or :no
+    if (support_ == support_state::chatting && line.front() != ':')
+      typing_notice();
+  });
   if (co_await join_queue()) {
     while (!connection_lost_ && support_ != support_state::ended &&
            support_ != support_state::idle) {
@@ -164,6 +174,10 @@ asio::awaitable<void> customer_app::contact_executive() {
   }
   support_ = support_state::idle;
   offer_.reset();
+  term_.on_typing(nullptr);
+  typing_done();
+  if (survey_pending_ && !connection_lost_ && !input_ended_)
+    co_await satisfaction_survey();
 }
 
 // Ctrl-C in option 6: leaves the queue, or asks whether to end the chat. False when option 6
@@ -229,6 +243,8 @@ asio::awaitable<bool> customer_app::chat_line(std::string_view line) {
     auto ended = co_await conn_->request(make_event("chat.end"));
     if (ended)
       say("Terminó la conversación con " + executive_first_name_ + ".");
+    if (ended && bool_field(*ended, "survey", false))
+      survey_pending_ = true;
     else if (support_ == support_state::chatting && !ended.error().transport)
       say(ended.error().message);
     co_return false;

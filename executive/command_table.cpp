@@ -7,6 +7,7 @@
 #include "common/term/format.hpp"
 #include "common/term/operations_view.hpp"
 #include "common/term/table.hpp"
+#include "executive/agent_commands.hpp"
 #include "executive/views.hpp"
 
 #include <algorithm>
@@ -52,6 +53,8 @@ std::optional<json::object> switch_request(std::string_view args) {
   request["number"] = std::stoll(std::string(digits));
   return request;
 }
+
+constexpr char conversations_type[] = "conversations";
 
 // :transferir <correo>: one word, the other executive's email (as :status shows it).
 std::optional<json::object> transfer_request(std::string_view args) {
@@ -116,10 +119,6 @@ std::string show_catalogue(const json::object&, const json::object& reply, serve
   return render_catalogue(reply);
 }
 
-std::string show_activity(const json::object&, const json::object& reply, served_customer& c) {
-  return render_activity(reply, c.name);
-}
-
 std::string show_operations(const json::object&, const json::object& reply, served_customer& c) {
   return term::render_operations("Operaciones de " + c.name + " (también se le muestran a él):",
                                  array_field(reply, "operations"));
@@ -144,8 +143,10 @@ std::string show_connected(const json::object&, const json::object& reply, serve
   std::string where;
   if (int_field(reply, "chats", 1) > 1)
     where = " (conversación " + std::to_string(c.number) + "; :chats las lista)";
+  const std::string notes = notes_text(reply, c.name);
   return assistant("Conectado con " + c.name + (email.empty() ? "" : " (" + email + ")") + where +
-                   ". Lo que escriba se le envía; :disconnect termina la conversación.");
+                   ". Lo que escriba se le envía; :disconnect termina la conversación.") +
+         (notes.empty() ? "" : "\n" + notes);
 }
 
 std::string show_chats(const json::object&, const json::object& reply, served_customer&) {
@@ -237,8 +238,17 @@ constexpr command table[] = {
      plain<details_type>, "customers", nullptr, show_details},
     {":connect", "", "", "atender al cliente que más ha esperado", local_action::none,
      plain<connect_type>, "", nullptr, show_connected},
-    {":history", "", "", "actividad del cliente atendido", local_action::none, plain<activity_type>,
-     "entries", nullptr, show_activity},
+    {":history", "", "", "actividad y notas internas del cliente atendido", local_action::none,
+     plain<activity_type>, "entries", notes_follow_up, show_activity_and_notes},
+    {":nota", "<texto>", ":nota prefiere envíos a regiones",
+     "nota interna sobre el cliente atendido", local_action::none, note_request, "", nullptr,
+     show_note},
+    {":r", "[nombre]", ":r saludo", "respuestas predefinidas; :r NOMBRE envía una",
+     local_action::none, canned_request, "replies", nullptr, show_canned},
+    {":conversaciones", "", "", "conversaciones anteriores del cliente atendido",
+     local_action::none, plain<conversations_type>, "conversations", nullptr, show_conversations},
+    {":conversacion", "<n>", ":conversacion 12", "una conversación anterior completa",
+     local_action::none, conversation_request, "lines", nullptr, show_conversation},
     {":operations", "", "", "todas las operaciones del cliente (se le muestran también a él)",
      local_action::none, plain<operations_type>, "operations", nullptr, show_operations},
     {":catalogue", "", "", "catálogo con precios, stock y unidades retenidas", local_action::none,

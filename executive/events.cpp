@@ -2,6 +2,7 @@
 #include "common/term/chat_text.hpp"
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
+#include "executive/agent_commands.hpp"
 #include "executive/executive_app.hpp"
 #include "executive/views.hpp"
 
@@ -80,11 +81,16 @@ void executive_app::on_assigned(const json::object& event) {
               : " como conversación " + std::to_string(given.number) +
                     "; para escribirle: :cambiar " + std::to_string(given.number) + ".";
   const auto* from = object_field(event, "transferred_from");
+  const std::string notes = notes_text(event, customer_.name);
   if (!from) {
     say("Se le asignó a " + who + ", que esperó " + waited(int_field(event, "waited_s", 0)) + tail);
+    if (!notes.empty())
+      term_.print(notes);
     return;
   }
   say(text_field(*from, "name", "Otro ejecutivo") + " le transfirió a " + who + tail);
+  if (!notes.empty())
+    term_.print(notes);
   const auto lines = term::objects(term::array_field(event, "transcript"));
   if (lines.empty())
     return;
@@ -114,8 +120,12 @@ bool executive_app::on_support_event(const json::object& event) {
   } else if (type == "chat.assigned") {  // --assignment auto, or a transfer
     on_assigned(event);
   } else if (type == "chat.message") {
+    typing_done();
     term_.print(incoming_line(event, customer_), term::voice::other);
+  } else if (type == "chat.typing") {
+    typing_shown(text_field(event, "from", customer_.first_name));
   } else if (type == "chat.ended") {
+    typing_done();
     const bool was_current = bool_field(event, "was_current", true);
     std::string text =
         chat_mark(event, 1) + text_field(event, "message", "La conversación terminó.");

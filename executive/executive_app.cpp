@@ -23,6 +23,10 @@ asio::awaitable<int> executive_app::run(std::string host, std::uint16_t port) {
   for (const auto& c : commands())
     names.emplace_back(c.name);
   term_.set_completions(std::move(names));
+  term_.on_typing([this](std::string_view line) {  // a chat line, not a command
+    if (!customer_.name.empty() && (line.front() != ':' || line.starts_with("::")))
+      typing_notice();
+  });
 
   for (;;) {
     auto line = co_await term_.read_line(first_name_ + ": ");
@@ -104,6 +108,8 @@ asio::awaitable<void> executive_app::execute(const command& cmd, json::object re
     request_result rest = co_await fetch(std::move(next->request), next->list);
     if (!rest)
       co_return;
+    if (!reply->contains(next->list))  // a list of its own (:history's notes)
+      (*reply)[next->list] = json::array{};
     if (auto* items = reply->if_contains(next->list); items && items->is_array()) {
       if (const auto* more = rest->if_contains(next->list); more && more->is_array()) {
         for (const auto& item : more->get_array())

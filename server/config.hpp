@@ -78,6 +78,8 @@ struct server_config {
   // Seconds a customer's or executive's place (queue, chat) is kept after its connection is
   // lost without a logout, for a `resume` with its token (dispatch/session_holds.hpp); 0 = off.
   std::int64_t resume_grace_s = 60;
+  // `--satisfaction-survey`: customers are asked to rate a chat that ended (chat.rate).
+  bool satisfaction_survey = true;
   // The password-hashing queue: waiting jobs in all and per client address (pool_limits.hpp).
   security::pool_limits hash_queue;
 };

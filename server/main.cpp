@@ -197,9 +197,9 @@ int serve(tcs::server_config config) {
   // services over the database, the registry of sessions, and the dispatcher that joins them.
   tcs::store::group_commit commits(db);
   commits.attach(ctx.get_executor());
-  tcs::services::service_set services(
-      db, commits, passwords,
-      {config.min_password_length, config.throttle, config.max_chats_per_executive});
+  tcs::services::service_set services(db, commits, passwords,
+                                      {config.min_password_length, config.throttle,
+                                       config.max_chats_per_executive, config.satisfaction_survey});
   tcs::server_state state(config);
   tcs::watch_departures(state, services);
   tcs::watch_losses(state, services);  // --resume-grace: lost connections are held

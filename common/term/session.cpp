@@ -5,10 +5,46 @@
 #include "common/term/login_flow.hpp"
 #include "common/term/pages.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 namespace tcs::term {
 
+namespace {
+
+// A coroutine of its own (not a lambda's): it holds the connection for as long as it runs.
+boost::asio::awaitable<void> send_typing(std::shared_ptr<client_connection> conn) {
+  (void)co_await conn->request(make_event("chat.typing"));
+}
+
+}  // namespace
+
 session::session(terminal& term, std::shared_ptr<client_connection> conn)
-    : term_(term), conn_(std::move(conn)) {}
+    : term_(term), conn_(std::move(conn)), typing_timer_(term.executor()) {}
+
+void session::typing_notice() {
+  constexpr auto interval = std::chrono::seconds(2);
+  const auto now = std::chrono::steady_clock::now();
+  if (!logged_in_ || connection_lost_ || now - last_typing_notice_ < interval)
+    return;
+  last_typing_notice_ = now;
+  // Not awaited: the reply (even not_in_chat, a chat that just ended) changes nothing.
+  boost::asio::co_spawn(term_.executor(), send_typing(conn_), boost::asio::detached);
+}
+
+void session::typing_shown(std::string_view who) {
+  term_.set_status(std::string(who) + " está escribiendo…");
+  typing_timer_.expires_after(std::chrono::seconds(5));
+  typing_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec)
+      term_.set_status("");
+  });
+}
+
+void session::typing_done() {
+  typing_timer_.cancel();
+  term_.set_status("");
+}
 
 void session::say(std::string_view text) {
   term_.print(assistant(text));

@@ -21,9 +21,12 @@
 #include <array>
 #include <chrono>
 
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
+
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +75,14 @@ class session {
   // call() for a paged list: every page of `list`, merged into the first reply (pages.hpp).
   boost::asio::awaitable<request_result> call_all(json::object request, std::string_view list);
 
+  // Typing notices (chat.typing, docs/protocol.md "Agent tools"). typing_notice() sends one,
+  // at most every typing_notice_interval, without waiting for the reply; typing_shown() shows
+  // "<who> está escribiendo…" in front of the prompt until typing_done() or 5 s without
+  // another.
+  void typing_notice();
+  void typing_shown(std::string_view who);
+  void typing_done();
+
   // The app's events (support queue, chat, offers, operations); false for any other type.
   virtual bool on_support_event(const json::object& event) = 0;
 
@@ -112,6 +123,8 @@ class session {
   std::string client_name_;
   bool connected_once_ = false;
   bool logged_in_ = false;
+  boost::asio::steady_timer typing_timer_;
+  std::chrono::steady_clock::time_point last_typing_notice_{};
 };
 
 }  // namespace tcs::term

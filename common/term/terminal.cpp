@@ -3,6 +3,7 @@
 
 #include "common/net/use_nothrow.hpp"
 #include "common/protocol/message.hpp"
+#include "common/term/format.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 
@@ -120,7 +121,20 @@ struct terminal::impl {
   std::string open_prompt;         // the prompt, to redraw it after printing (pipe mode)
   bool pending_interrupt = false;  // interrupt() arrived while nobody was reading
   bool reading = false;
+  bool secret = false;                                // the line being read is a password
+  std::string shown_prompt;                           // the prompt as readline shows it
+  std::string status;                                 // set_status()
+  std::function<void(std::string_view)> typing_hook;  // on_typing()
 };
+
+namespace {
+
+// The prompt readline shows: the status, if any, in front of it.
+std::string with_status(const std::string& status, const std::string& prompt) {
+  return status.empty() ? prompt : "(" + status + ") " + prompt;
+}
+
+}  // namespace
 
 terminal::terminal(asio::any_io_executor ex)
     : impl_(new impl(ex)), interactive_(::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) {
@@ -232,6 +246,31 @@ void terminal::print(std::string_view raw, voice who) {
   std::fflush(stdout);
 }
 
+asio::any_io_executor terminal::executor() {
+  return impl_->input.get_executor();
+}
+
+void terminal::on_typing(std::function<void(std::string_view line)> hook) {
+  impl_->typing_hook = std::move(hook);
+}
+
+void terminal::set_status(std::string status) {
+  impl& s = *impl_;
+  if (status == s.status)
+    return;
+  s.status = std::move(status);
+  if (!interactive_) {
+    if (!s.status.empty())
+      print(assistant(s.status));
+    return;
+  }
+  if (s.prompt_open && s.reading && !s.secret) {
+    rl_clear_visible_line();  // as print() does: redraw the prompt and the line in place
+    rl_set_prompt(with_status(s.status, s.shown_prompt).c_str());
+    rl_forced_update_display();
+  }
+}
+
 asio::awaitable<read_result> terminal::read_line(std::string prompt, bool secret) {
   impl& s = *impl_;
   if (s.pending_cancel) {
@@ -271,7 +310,9 @@ asio::awaitable<read_result> terminal::read_edited(const std::string& prompt, bo
   impl& s = *impl_;
   completed_line.reset();
   rl_redisplay_function = secret ? masked_redisplay : rl_redisplay;
-  const std::string shown = colour_ && !secret ? coloured_prompt(prompt) : prompt;
+  s.secret = secret;
+  s.shown_prompt = colour_ && !secret ? coloured_prompt(prompt) : prompt;
+  const std::string shown = secret ? s.shown_prompt : with_status(s.status, s.shown_prompt);
   rl_callback_handler_install(shown.c_str(), on_line);
   while (!completed_line) {
     auto [ec] = co_await s.input.async_wait(asio::posix::descriptor_base::wait_read, use_nothrow);
@@ -283,6 +324,8 @@ asio::awaitable<read_result> terminal::read_edited(const std::string& prompt, bo
       co_return read_result{interruption(), {}};
     }
     rl_callback_read_char();
+    if (!completed_line && !secret && rl_end > 0 && s.typing_hook)
+      s.typing_hook(std::string_view(rl_line_buffer, static_cast<std::size_t>(rl_end)));
   }
   rl_redisplay_function = rl_redisplay;
   if (secret)

@@ -9,6 +9,7 @@
 
 #include <boost/asio.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,8 @@ class terminal {
   terminal& operator=(const terminal&) = delete;
 
   bool interactive() const noexcept { return interactive_; }
+  // The loop the terminal runs on (for the apps' timers).
+  boost::asio::any_io_executor executor();
 
   // Ctrl-C (SIGINT) on a line being typed discards the line and keeps reading; on an empty one
   // (or on a pipe) the read returns `cancelled`, and a Ctrl-C while nobody reads makes the next
@@ -65,6 +68,14 @@ class terminal {
   // colour, the "Asistente:" label of each line (voice::service) or the label before the first
   // ": " (voice::other) is coloured; the text itself never is.
   void print(std::string_view text, voice who = voice::service);
+
+  // Called after each key that leaves a line being edited non-empty (not a secret one), with
+  // the text so far: a person typing. Never called on a pipe or a file.
+  void on_typing(std::function<void(std::string_view line)> hook);
+  // A short status shown in front of the prompt of the line being edited, e.g. "Ana está
+  // escribiendo…", without touching what is typed; "" removes it. On a pipe or a file a new
+  // non-empty status is printed once as a line, and removing it prints nothing.
+  void set_status(std::string status);
 
   // Colours are used when stdin and stdout are a terminal, NO_COLOR is unset or empty (see
   // no-color.org) and TERM is not "dumb": the assistant cyan, the other party yellow, the

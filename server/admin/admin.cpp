@@ -25,14 +25,17 @@ constexpr std::string_view summary =
     "  tcs-server catalogue import FILE.csv\n"
     "  tcs-server catalogue export > FILE.csv\n"
     "  tcs-server backup --to BACKUP.db\n"
-    "  tcs-server restore --from BACKUP.db   (with the server stopped)\n";
+    "  tcs-server restore --from BACKUP.db   (with the server stopped)\n"
+    "  tcs-server canned add NAME TEXT | canned list | canned remove NAME\n"
+    "  tcs-server report [--since DATE] [--until DATE] [--format text|csv|json]\n";
 
 std::string default_db_path = server_config{}.db_path;
 
 }  // namespace
 
 bool is_admin_command(std::string_view word) {
-  return word == "user" || word == "catalogue" || word == "backup" || word == "restore";
+  return word == "user" || word == "catalogue" || word == "backup" || word == "restore" ||
+         word == "canned" || word == "report";
 }
 
 std::string_view usage_summary() {
@@ -41,7 +44,8 @@ std::string_view usage_summary() {
 
 int run(const std::vector<std::string>& args, const std::string& default_db) {
   if (args.empty() || !is_admin_command(args.front())) {
-    std::cerr << "tcs-server: expected a command: user, catalogue, backup or restore\n\n"
+    std::cerr << "tcs-server: expected a command: user, catalogue, backup, restore, canned or "
+                 "report\n\n"
               << summary;
     return 2;
   }
@@ -50,7 +54,7 @@ int run(const std::vector<std::string>& args, const std::string& default_db) {
   // "user add": what the messages are prefixed with.
   std::string words = args.front();
   if (rest.size() > 0 && !rest.front().starts_with('-') && args.size() > 0 &&
-      (args.front() == "user" || args.front() == "catalogue")) {
+      (args.front() == "user" || args.front() == "catalogue" || args.front() == "canned")) {
     words += " " + rest.front();
   }
   try {
@@ -58,6 +62,10 @@ int run(const std::vector<std::string>& args, const std::string& default_db) {
       return run_backup_command(rest);
     if (args.front() == "restore")
       return run_restore_command(rest);
+    if (args.front() == "canned")
+      return run_canned_command(rest);
+    if (args.front() == "report")
+      return run_report_command(rest);
     return args.front() == "user" ? run_user_command(rest) : run_catalogue_command(rest);
   } catch (const usage_failed& e) {
     std::cerr << "tcs-server " << e.words << ": " << e.what() << "\n(see tcs-server " << e.words

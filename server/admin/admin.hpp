@@ -19,7 +19,7 @@
 
 namespace tcs::admin {
 
-// "user", "catalogue", "backup" or "restore".
+// "user", "catalogue", "backup", "restore", "canned" or "report".
 bool is_admin_command(std::string_view word);
 
 // args = the command line after the program name, starting with the command word:

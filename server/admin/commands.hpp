@@ -78,5 +78,8 @@ int run_catalogue_command(const std::vector<std::string>& args);
 // `backup` and `restore`: args start after the command word.
 int run_backup_command(const std::vector<std::string>& args);
 int run_restore_command(const std::vector<std::string>& args);
+// `canned` (args after the group word) and `report` (args after the command word).
+int run_canned_command(const std::vector<std::string>& args);
+int run_report_command(const std::vector<std::string>& args);
 
 }  // namespace tcs::admin

@@ -13,8 +13,8 @@ std::span<const command> queue_commands();         // queue.join, queue.leave, c
 std::span<const command> chat_commands();          // chat.send, chat.end
 std::span<const command> handover_commands();      // chat.transfer, chat.requeue
 std::span<const command> offer_commands();         // offer.create, offer.answer, publish
-std::span<const command> view_commands();
-std::span<const command> resume_commands();  // resume (session_resume.hpp)          // status,
-                                             // queue.list, details, customer.*
+std::span<const command> view_commands();          // status, queue.list, details, customer.*
+std::span<const command> resume_commands();        // resume (session_resume.hpp)
+std::span<const command> agent_tool_commands();    // canned.*, notes, conversations, chat.rate
 
 }  // namespace tcs

@@ -1,6 +1,7 @@
 // `--assignment auto`: waiting customers given at once to the available free executives idle
 // longest (support_desk::assign_next), both told. See support_common.hpp.
 #include "common/protocol/actions.hpp"
+#include "server/dispatch/agent_support.hpp"
 #include "server/dispatch/audit.hpp"
 #include "server/dispatch/support_common.hpp"
 #include "server/log/console.hpp"
@@ -36,6 +37,8 @@ void auto_assign(server_state& sessions, services::service_set& services) {
     assigned["waited_s"] = pair->waited_s;
     add_chat_ref(assigned, desk, pair->executive_id, pair->chat_id, pair->slot);
     assigned["current"] = pair->current;
+    chat_began(services, pair->customer_id, pair->executive_id, pair->waited_s);
+    add_notes(services, assigned, pair->customer_id);
     server_state::send(*executive, assigned);
     tell_positions(sessions, services, pair->moved);
     announce_served(sessions, services, pair->executive_id);

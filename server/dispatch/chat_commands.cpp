@@ -4,6 +4,7 @@
 // choice of its current one (`chat.switch`, `:cambiar N`). See support_common.hpp for the
 // order of changes and messages.
 #include "common/protocol/actions.hpp"
+#include "server/dispatch/agent_support.hpp"
 #include "server/dispatch/areas.hpp"
 #include "server/dispatch/support_common.hpp"
 
@@ -70,6 +71,8 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
           ? "Cliente " + customer + " terminó la conversación con el ejecutivo " + executive + "."
           : "Ejecutivo " + executive + " terminó la conversación con el cliente " + customer + ".";
 
+  support::chat_finished(ctx.services, closed->customer_id,
+                         by_customer ? "ended_by_customer" : "ended_by_executive");
   auto other = by_customer ? ctx.sessions.executive_peer(closed->executive_id)
                            : ctx.sessions.customer_peer(closed->customer_id);
   if (closed->cancelled_offer && by_customer)
@@ -91,6 +94,8 @@ awaitable<result<json::object>> chat_end(request_context& ctx) {
   if (!by_customer) {  // whose chat ended: a `chat.assigned` may have come before this reply
     body["customer"] = json::object{{"name", customer}};
     support::add_chat_ref(body, desk, caller.account_id, closed->chat_id, closed->slot);
+  } else if (ctx.services.chat().awaits_rating(caller.account_id)) {
+    body["survey"] = true;  // the satisfaction survey (chat.rate)
   }
   co_return body;
 }

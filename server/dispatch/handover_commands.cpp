@@ -2,6 +2,7 @@
 // or back to the head of the queue (`chat.requeue`, `:devolver`). Both need a chat (checked by
 // the dispatcher). See support_common.hpp for the order of changes and messages.
 #include "common/protocol/actions.hpp"
+#include "server/dispatch/agent_support.hpp"
 #include "server/dispatch/areas.hpp"
 #include "server/dispatch/support_common.hpp"
 
@@ -91,6 +92,8 @@ awaitable<result<json::object>> chat_transfer(request_context& ctx) {
   assigned["transferred_from"] = support::executive_ref(from);
   assigned["transcript"] =
       conversation_so_far(ctx.sessions, services, moved->customer_id, moved->chat_started_at);
+  services.chat().chat_transferred(moved->customer_id, to->account_id, services.now());
+  support::add_notes(services, assigned, moved->customer_id);
   server_state::send(*to, assigned);
   // The caller is free again.
   support::auto_assign(ctx.sessions, services);
@@ -118,6 +121,7 @@ awaitable<result<json::object>> chat_requeue(request_context& ctx) {
   auto to = ctx.sessions.customer_peer(back->customer_id);
   if (back->cancelled_offer)
     support::tell_offer_cancelled(to, *back->cancelled_offer, "requeued");
+  support::chat_finished(services, back->customer_id, "requeued");
   support::tell_chat_ended(services, to, "requeued",
                            executive.first_name() + " lo devolvió a la cola de espera.");
   support::tell_positions(ctx.sessions, services, back->moved);

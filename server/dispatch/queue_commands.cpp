@@ -2,6 +2,7 @@
 // the longest-waiting customer (`:connect`). See support_common.hpp for the order of changes
 // and messages.
 #include "common/protocol/actions.hpp"
+#include "server/dispatch/agent_support.hpp"
 #include "server/dispatch/areas.hpp"
 #include "server/dispatch/support_common.hpp"
 #include "server/log/console.hpp"
@@ -75,6 +76,8 @@ awaitable<result<json::object>> connect(request_context& ctx) {
     body["customer"] = std::move(who);
     body["waited_s"] = pair->waited_s;
     support::add_chat_ref(body, desk, executive.account_id, pair->chat_id, pair->slot);
+    support::chat_began(ctx.services, pair->customer_id, executive.account_id, pair->waited_s);
+    support::add_notes(ctx.services, body, pair->customer_id);
 
     json::object ev = make_event("chat.started");
     ev["executive"] = support::executive_ref(executive);

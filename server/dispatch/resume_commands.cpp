@@ -131,7 +131,7 @@ awaitable<result<json::object>> resume(request_context& ctx) {
 
 constexpr field_spec resume_fields[] = {{"token", field_kind::string}};
 
-const command table[] = {
+const command resume_table[] = {
     {"resume", access::guest, resume_fields, resume,
      "take back a session whose connection was lost, with its resume token",
      audit_done(actions::login)},
@@ -140,7 +140,7 @@ const command table[] = {
 }  // namespace
 
 std::span<const command> resume_commands() {
-  return table;
+  return resume_table;
 }
 
 }  // namespace tcs

@@ -212,6 +212,8 @@ void tell_chat_ended(services::service_set& services, const std::shared_ptr<peer
     ev["waiting"] = static_cast<std::int64_t>(services.support().waiting());
     add_eta(ev, services.support(), to->account_id);
   }
+  if (to->who == role::customer && services.chat().awaits_rating(to->account_id))
+    ev["survey"] = true;  // the satisfaction survey (chat.rate)
   server_state::send(*to, ev);
 }
 

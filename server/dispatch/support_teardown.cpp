@@ -2,6 +2,7 @@
 #include "server/dispatch/support_teardown.hpp"
 
 #include "common/protocol/actions.hpp"
+#include "server/dispatch/agent_support.hpp"
 #include "server/dispatch/audit.hpp"
 #include "server/dispatch/support_common.hpp"
 #include "server/log/console.hpp"
@@ -39,6 +40,7 @@ void customer_left(server_state& sessions, services::service_set& services, cons
     if (closed.cancelled_offer)
       support::tell_offer_cancelled(to, *closed.cancelled_offer, "customer_disconnected",
                                     services.support(), closed.chat_id, closed.slot);
+    support::chat_finished(services, closed.customer_id, "customer_disconnected");
     support::tell_chat_ended(services, to, "customer_disconnected",
                              "El cliente " + gone.name + " se desconectó.", &closed);
     support::auto_assign(sessions, services);
@@ -65,6 +67,7 @@ void executive_left(server_state& sessions, services::service_set& services, con
     auto to = sessions.customer_peer(b.customer_id);
     if (b.cancelled_offer)
       support::tell_offer_cancelled(to, *b.cancelled_offer, "executive_disconnected");
+    support::chat_finished(services, b.customer_id, "executive_disconnected");
     // The new position travels in its own field; the terminal says where the customer waits.
     support::tell_chat_ended(services, to, "executive_disconnected",
                              gone.first_name() + " se desconectó.");

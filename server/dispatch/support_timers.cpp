@@ -2,6 +2,7 @@
 #include "server/dispatch/support_timers.hpp"
 
 #include "common/protocol/actions.hpp"
+#include "server/dispatch/agent_support.hpp"
 #include "server/dispatch/audit.hpp"
 #include "server/dispatch/support_common.hpp"
 #include "server/log/console.hpp"
@@ -62,6 +63,7 @@ void chat_timed_out(server_state& sessions, tcs::services::service_set& services
                " con el cliente " + customer_name + " cerrada por inactividad.");
   const std::string message =
       "La conversación se cerró por inactividad (" + limit + " sin mensajes).";
+  support::chat_finished(services, closed.customer_id, "idle");
   if (closed.cancelled_offer) {
     support::tell_offer_cancelled(customer, *closed.cancelled_offer, "idle");
     support::tell_offer_cancelled(executive, *closed.cancelled_offer, "idle", services.support(),

@@ -26,6 +26,7 @@ service_set::service_set(store::database& db, store::group_commit& commits,
       activity_(db),
       throttle_(options_.throttle),
       support_(options_.max_chats_per_executive),
+      tools_(db),
       clock_(system_now) {}
 
 }  // namespace tcs::services

@@ -11,6 +11,7 @@
 #include "server/security/password_pool.hpp"
 #include "server/services/accounts_service.hpp"
 #include "server/services/activity_log.hpp"
+#include "server/services/agent_tools.hpp"
 #include "server/services/catalogue_service.hpp"
 #include "server/services/chat_service.hpp"
 #include "server/services/login_throttle.hpp"
@@ -30,6 +31,8 @@ struct service_options {
   std::size_t min_password_length = 8;  // a new customer password (see password_policy.hpp)
   throttle_policy throttle = {};
   std::size_t max_chats_per_executive = 1;  // the support desk's slots per executive
+  // Customers are asked to rate a chat that ended (chat.rate; issue 17).
+  bool satisfaction_survey = true;
 };
 
 class service_set {
@@ -49,6 +52,8 @@ class service_set {
   login_throttle& throttle() noexcept { return throttle_; }
   // The support queue and the chats (who waits, who talks to whom).
   support_desk& support() noexcept { return support_; }
+  // Canned replies and customer notes (issue 17).
+  agent_tools& tools() noexcept { return tools_; }
   security::password_pool& passwords() noexcept { return passwords_; }
   // Durable acknowledgements and batched log writes (see store/group_commit.hpp): the
   // dispatcher waits for a sync before it answers a request that committed something.
@@ -69,6 +74,7 @@ class service_set {
   activity_log activity_;
   login_throttle throttle_;
   support_desk support_;
+  agent_tools tools_;
   std::function<std::int64_t()> clock_;
 };
 

@@ -14,13 +14,6 @@ void bind_optional(database::statement& q, int index, std::optional<std::int64_t
   }
 }
 
-std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
-  if (c.isNull()) {
-    return std::nullopt;
-  }
-  return c.getInt64();
-}
-
 // SQLite: a negative LIMIT means no limit.
 std::int64_t sql_limit(std::optional<std::int64_t> limit) {
   return limit ? *limit : -1;
@@ -103,17 +96,19 @@ std::int64_t activity_repository::count_for_customer(std::int64_t customer_id) {
 }
 
 void chat_repository::append(std::int64_t customer_id, std::int64_t executive_id,
-                             std::string_view sender_role, std::string_view text, std::int64_t at) {
+                             std::string_view sender_role, std::string_view text, std::int64_t at,
+                             std::optional<std::int64_t> chat_id) {
   db_.defer([customer_id, executive_id, sender_role = std::string(sender_role),
-             text = std::string(text), at](database& db) {
+             text = std::string(text), at, chat_id](database& db) {
     auto q = db.prepare(
-        "INSERT INTO chat_messages (customer_id, executive_id, sender_role, text, at) "
-        "VALUES (?, ?, ?, ?, ?)");
+        "INSERT INTO chat_messages (customer_id, executive_id, sender_role, text, at, chat_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, customer_id);
     q.bind(2, executive_id);
     q.bind(3, sender_role);
     q.bind(4, text);
     q.bind(5, at);
+    bind_optional(q, 6, chat_id);
     q.exec();
   });
 }

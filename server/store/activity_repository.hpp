@@ -67,8 +67,10 @@ class chat_repository {
  public:
   explicit chat_repository(database& db) : db_(db) {}
 
+  // chat_id: the line's chat (agent_repository.hpp's chats), when known.
   void append(std::int64_t customer_id, std::int64_t executive_id, std::string_view sender_role,
-              std::string_view text, std::int64_t at);
+              std::string_view text, std::int64_t at,
+              std::optional<std::int64_t> chat_id = std::nullopt);
   // The customer's transcript, oldest first (reading order); the newest `limit` if given.
   std::vector<chat_message_record> for_customer(std::int64_t customer_id,
                                                 std::optional<std::int64_t> limit = std::nullopt);

@@ -115,6 +115,48 @@ CREATE INDEX chat_messages_by_customer ON chat_messages (customer_id, at);
     R"sql(
 DROP INDEX chat_messages_by_customer;
 )sql",
+    // 3: agent tools (issue 17). A chat is a row of `chats` (one per executive that held it: a
+    // transfer ends one row, `transferred`, and starts the next with transferred_from); its
+    // lines carry chat_id. The lines keep no index (see 2): a chat's lines are found between
+    // first_line_id (the newest line id when it started, a lower bound) and last_line_id (the
+    // newest when it ended), a range of the primary key. `lines` is counted when it ends.
+    // rating: the customer's satisfaction survey (1-5; NULL: not answered or skipped).
+    R"sql(
+CREATE TABLE chats (
+  id               INTEGER PRIMARY KEY,
+  customer_id      INTEGER NOT NULL REFERENCES customers (id),
+  executive_id     INTEGER NOT NULL REFERENCES executives (id),
+  queued_at        INTEGER NOT NULL,
+  started_at       INTEGER NOT NULL,
+  ended_at         INTEGER NULL,
+  outcome          TEXT    NULL,
+  transferred_from INTEGER NULL REFERENCES chats (id),
+  first_line_id    INTEGER NOT NULL DEFAULT 0,
+  last_line_id     INTEGER NULL,
+  lines            INTEGER NOT NULL DEFAULT 0,
+  rating           INTEGER NULL CHECK (rating BETWEEN 1 AND 5),
+  rating_comment   TEXT    NULL
+);
+CREATE INDEX chats_by_customer ON chats (customer_id, started_at);
+CREATE INDEX chats_by_start ON chats (started_at);
+
+ALTER TABLE chat_messages ADD COLUMN chat_id INTEGER NULL;
+
+CREATE TABLE canned_replies (
+  name       TEXT    PRIMARY KEY COLLATE NOCASE,
+  text       TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE customer_notes (
+  id           INTEGER PRIMARY KEY,
+  customer_id  INTEGER NOT NULL REFERENCES customers (id),
+  executive_id INTEGER NOT NULL REFERENCES executives (id),
+  text         TEXT    NOT NULL,
+  at           INTEGER NOT NULL
+);
+CREATE INDEX customer_notes_by_customer ON customer_notes (customer_id, at);
+)sql",
 };
 
 int read_user_version(SQLite::Database& db) {
@@ -232,6 +274,18 @@ void database::flush_deferred() {
     throw;
   }
   flushing_deferred_ = false;
+}
+
+void database::create_at_version(const std::string& path, int version) {
+  if (version < 0 || version > latest_schema_version())
+    throw std::invalid_argument("no such schema version");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms);
+  (void)db.execAndGet("PRAGMA journal_mode = WAL").getString();
+  SQLite::Transaction tx(db);
+  for (int step = 0; step < version; ++step)
+    db.exec(migrations[static_cast<std::size_t>(step)]);
+  db.exec("PRAGMA user_version = " + std::to_string(version));
+  tx.commit();
 }
 
 int database::latest_schema_version() {

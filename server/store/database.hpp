@@ -25,11 +25,19 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace tcs::store {
+
+// A column that may be NULL, as an optional.
+inline std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
+  if (c.isNull())
+    return std::nullopt;
+  return c.getInt64();
+}
 
 class database {
  public:
@@ -108,6 +116,9 @@ class database {
   int schema_version();
   // The schema version this program creates and expects (the number of migration steps).
   static int latest_schema_version();
+  // For tests of a migration: creates the file `path` at schema `version` (steps 1..version
+  // only), as an older program left it.
+  static void create_at_version(const std::string& path, int version);
 
   // True when there are no customers, executives nor products (demo data may be loaded).
   bool is_empty();

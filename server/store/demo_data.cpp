@@ -2,6 +2,7 @@
 #include "server/store/demo_data.hpp"
 
 #include "server/store/accounts_repository.hpp"
+#include "server/store/agent_repository.hpp"
 #include "server/store/catalogue_repository.hpp"
 #include "server/store/operations_repository.hpp"
 
@@ -232,6 +233,13 @@ void load_demo_data(database& db,
                            std::min(now, created + step.hours_after_creation * hour_s), actor);
     }
   }
+  // Canned replies the executives send with :r NOMBRE (issue 17).
+  canned_repository canned(db);
+  canned.add("saludo", "Hola {nombre}, soy parte del equipo de TC5G. ¿En qué le puedo ayudar?",
+             now);
+  canned.add("envio", "{nombre}, los envíos salen en 24 horas hábiles y llegan en 2 a 5 días.",
+             now);
+  canned.add("despedida", "Gracias por escribirnos, {nombre}. ¡Que tenga un buen día!", now);
   tx.commit();
 }
 

@@ -148,6 +148,10 @@ class Server:
         # expect when they kill a terminal; test_resume.py passes its own --resume-grace.
         if "--resume-grace" not in args:
             args += ["--resume-grace", "0"]
+        # The satisfaction survey adds a question after every chat: only the tests that are
+        # about it turn it on (--satisfaction-survey true).
+        if not any(a.startswith("--satisfaction-survey") for a in extra_args):
+            args += ["--satisfaction-survey", "false"]
         if demo:
             args.append("--demo")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -88,7 +88,7 @@ def config_errors():
         check(result.returncode == 2 and "cannot read: it is a directory" in result.stderr,
               repr(result))
         # Stray words stop the start instead of serving on the default port.
-        for args in (["canned", "list"], ["report"], ["--web-port", "0", "stats"]):
+        for args in (["lista"], ["reporte", "hoy"], ["--web-port", "0", "stats"]):
             result = tcs(*args, timeout=20)
             check(result.returncode == 2 and "unexpected word" in result.stderr,
                   "%r: %r" % (args, result))

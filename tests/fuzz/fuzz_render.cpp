@@ -16,6 +16,7 @@
 // or mark and no line or paragraph separator.
 #include "client/render.hpp"
 #include "common/protocol/message.hpp"
+#include "common/term/conversation_view.hpp"
 #include "common/term/fields.hpp"
 #include "common/term/format.hpp"
 #include "common/term/operations_view.hpp"
@@ -75,6 +76,8 @@ void render_all(const json::object& msg) {
   check_screen_safe(render_operation(msg));
   check_screen_safe(render_operation(msg, int_field(msg, "id", 0)));
   check_screen_safe(operation_heading(msg));
+  check_screen_safe(render_conversations(array_field(msg, "conversations"), "-"));
+  check_screen_safe(render_conversation(msg));
   check_screen_safe(operation_summary(msg));
   check_screen_safe(numbered_list({operation_summary(msg), operation_heading(msg)}));
   if (const json::object* op = object_field(msg, "operation"))

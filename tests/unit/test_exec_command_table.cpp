@@ -3,6 +3,7 @@
 // their messages, each command builds its request and renders its reply.
 //
 // The executive's table and views are not in a library: compile them here.
+#include "executive/agent_commands.cpp"
 #include "executive/command_table.cpp"
 #include "executive/views.cpp"
 
@@ -34,7 +35,7 @@ TEST_CASE(":help lists every command of the table, in order", "[exec][commands]"
     CHECK(help.find(std::string(c.summary), found) != std::string::npos);
     at = found == std::string::npos ? at : found;
   }
-  CHECK(commands().size() == 17);
+  CHECK(commands().size() == 21);
   CHECK(help.find("\n  :buy <carta> <precio>      ofrecer comprarle una carta al cliente\n") !=
         std::string::npos);
   CHECK(help.find("\n  :status                    clientes conectados y cola de espera\n") !=
@@ -234,4 +235,23 @@ TEST_CASE(":transferir and :devolver (issue 16, item 6)", "[exec][commands]") {
   CHECK(requeue.cmd->render(requeue.request, object(R"({"customer": {"name": "Ana Rojas"}})"), c) ==
         "Asistente: Ana Rojas volvió al primer lugar de la cola de espera.");
   CHECK(c.name.empty());
+}
+
+TEST_CASE("the agent tools' commands build their requests (issue 17)", "[exec][commands]") {
+  auto sent = [](std::string_view line) {
+    plan p = plan_command(line);
+    INFO(std::string(line) + " -> " + p.text);
+    REQUIRE(p.what == plan::kind::send);
+    return p.request;
+  };
+  CHECK(sent(":r").at("type").as_string() == "canned.list");
+  CHECK(sent(":r saludo").at("name").as_string() == "saludo");
+  CHECK(plan_command(":r dos palabras").text.find("Uso: :r [nombre]") != std::string::npos);
+  CHECK(sent(":nota").at("text").as_string() == "");  // the server says it is empty
+  CHECK(sent(":nota  Prefiere envíos ").at("text").as_string() == "Prefiere envíos");
+  CHECK(sent(":conversaciones").at("type").as_string() == "conversations");
+  CHECK(sent(":conversacion 12").at("chat_id").as_int64() == 12);
+  CHECK(plan_command(":conversacion tres").text.find("Uso: :conversacion <n>") !=
+        std::string::npos);
+  CHECK(plan_command(":conversacion").text.find("Uso: :conversacion <n>") != std::string::npos);
 }
