@@ -177,6 +177,40 @@ void ignore_terminal_signals() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
+// The loop's timed work beside the sessions, started with the loop and stopped at shutdown.
+class housekeeping {
+ public:
+  housekeeping(asio::any_io_executor executor, tcs::server_state& state,
+               tcs::services::service_set& services)
+      : state_(state),
+        services_(services),
+        disabled_accounts_(executor, state, services.accounts()),
+        support_limits_(executor, state, services),
+        held_sessions_(executor, state, services) {
+    disabled_accounts_.start();
+    support_limits_.start();
+    held_sessions_.start();
+  }
+
+  // Stops the timers and ends every held session as a disconnect (nobody can resume now).
+  void stop() {
+    disabled_accounts_.stop();
+    support_limits_.stop();
+    held_sessions_.stop();
+    tcs::end_all_holds(state_, services_);
+  }
+
+ private:
+  tcs::server_state& state_;
+  tcs::services::service_set& services_;
+  // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
+  tcs::account_watch disabled_accounts_;
+  // The support queue's and chats' time limits (--max-queue-wait, --chat-idle-close).
+  tcs::support_timers support_limits_;
+  // Ends the sessions held after a lost connection once their grace is over (--resume-grace).
+  tcs::hold_sweeper held_sessions_;
+};
+
 int serve(tcs::server_config config) {
   ignore_terminal_signals();
   // The console goes through a writer thread: a stdout nobody reads cannot freeze the loop.
@@ -218,15 +252,7 @@ int serve(tcs::server_config config) {
   door.open();
   // Under systemd (Type=notify): the ports are bound, the server is ready. A no-op elsewhere.
   sd_notify(0, "READY=1");
-  // Logs out the sessions of accounts an administrator disables (`tcs-server user disable`).
-  tcs::account_watch disabled_accounts(ctx.get_executor(), state, services.accounts());
-  disabled_accounts.start();
-  // The support queue's and chats' time limits (--max-queue-wait, --chat-idle-close).
-  tcs::support_timers support_limits(ctx.get_executor(), state, services);
-  support_limits.start();
-  // Ends the sessions held after a lost connection once their grace is over (--resume-grace).
-  tcs::hold_sweeper held_sessions(ctx.get_executor(), state, services);
-  held_sessions.start();
+  housekeeping chores(ctx.get_executor(), state, services);
 
   asio::steady_timer grace(ctx);
   await_reload(reload, door);
@@ -238,10 +264,7 @@ int serve(tcs::server_config config) {
     boost::system::error_code ignored;
     reload.cancel(ignored);
     door.close();
-    disabled_accounts.stop();
-    support_limits.stop();
-    held_sessions.stop();
-    tcs::end_all_holds(state, services);
+    chores.stop();
     // Logins still queued for hashing are answered at once instead of hashed: the exit must
     // not wait for them. The requests running are answered, then each peer gets `shutdown`.
     passwords.drop_queued();
