@@ -10,20 +10,6 @@
 
 namespace tcs::term {
 
-std::string pesos(std::int64_t amount) {
-  const bool negative = amount < 0;
-  std::uint64_t value =
-      negative ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
-  std::string digits = std::to_string(value);
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
-      grouped.push_back('.');
-    grouped.push_back(digits[i]);
-  }
-  return (negative ? "-$" : "$") + grouped;
-}
-
 std::string local_strftime(std::int64_t unix_seconds, const char* pattern) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm local{};

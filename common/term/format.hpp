@@ -1,6 +1,8 @@
 // How both terminals write money, dates, the assistant's lines and table columns.
 #pragma once
 
+#include "common/protocol/money.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -8,8 +10,7 @@
 
 namespace tcs::term {
 
-// Whole pesos with dot thousands separators: 12990 -> "$12.990", -500 -> "-$500".
-std::string pesos(std::int64_t amount);
+using tcs::pesos;  // common/protocol/money.hpp
 
 // Unix seconds as local time "27/08/2024 16:20".
 std::string local_datetime(std::int64_t unix_seconds);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "common/protocol/message.hpp"
+#include "common/protocol/money.hpp"
 #include "server/dispatch/command.hpp"
 #include "server/dispatch/server_state.hpp"
 #include "server/services/service_set.hpp"
@@ -35,8 +36,7 @@ inline constexpr std::size_t max_transcript_bytes = 32 * 1024;
 // Card names echoed on the console.
 inline constexpr std::size_t max_logged_name_bytes = 80;
 
-// Whole pesos with dot thousands separators: 12990 -> "$12.990".
-std::string pesos(std::int64_t amount);
+using tcs::pesos;  // common/protocol/money.hpp
 
 // "Charizard VMAX por $12.990": an offer on the console and in the log.
 std::string offer_text(const services::offer& o);

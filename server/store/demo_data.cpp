@@ -1,7 +1,10 @@
 // The demo accounts, catalogue and operation history.
 #include "server/store/demo_data.hpp"
 
+#include "common/protocol/actions.hpp"
+#include "common/protocol/money.hpp"
 #include "server/store/accounts_repository.hpp"
+#include "server/store/activity_repository.hpp"
 #include "server/store/agent_repository.hpp"
 #include "server/store/catalogue_repository.hpp"
 #include "server/store/operations_repository.hpp"
@@ -159,6 +162,25 @@ std::vector<demo_operation> demo_operations() {
   };
 }
 
+// A demo sale went through an offer in a chat, as a live one does: the executive's offer and
+// the customer's acceptance are in the activity log (the supervisor's report counts offers
+// made from it, and accepted ones from the sales).
+void log_demo_offer(activity_repository& activity, const demo_operation& op,
+                    const std::vector<std::int64_t>& executive_ids,
+                    const std::vector<std::int64_t>& customer_ids, std::int64_t operation_id,
+                    std::int64_t created) {
+  constexpr std::int64_t offer_to_answer_s = 5 * 60;
+  const auto executive = executive_ids.at(static_cast<std::size_t>(op.executive));
+  const auto customer = customer_ids.at(static_cast<std::size_t>(op.customer));
+  const auto& line = op.lines.front();
+  const std::string offer = std::string(line.product) + " por " + pesos(line.unit_price);
+  activity.append(created - offer_to_answer_s, "executive", executive, customer, actions::offer,
+                  offer, "ok");
+  activity.append(created, "customer", customer, customer, actions::offer_answer,
+                  "Aceptó vender " + offer + " (operación #" + std::to_string(operation_id) + ")",
+                  "ok");
+}
+
 }  // namespace
 
 void load_demo_data(database& db,
@@ -181,6 +203,7 @@ void load_demo_data(database& db,
   accounts_repository accounts(db);
   catalogue_repository catalogue(db);
   operations_repository operations(db);
+  activity_repository activity(db);
 
   // Accounts "joined" two and a half years ago, a day apart.
   const std::int64_t joined = now - 913 * day_s;
@@ -232,6 +255,8 @@ void load_demo_data(database& db,
       operations.add_event(op_id, step.state,
                            std::min(now, created + step.hours_after_creation * hour_s), actor);
     }
+    if (sale)
+      log_demo_offer(activity, op, executive_ids, customer_ids, op_id, created);
   }
   // Canned replies the executives send with :r NOMBRE (issue 17).
   canned_repository canned(db);

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 
 using namespace tcs;
@@ -318,6 +319,23 @@ TEST_CASE("the report's figures on a hand-made dataset", "[agent][report]") {
   CHECK(report.total.offers == 2);
   REQUIRE(report.gave_up.size() == 1);
   CHECK(report.gave_up.at(0).customers == 2);  // Ana (twice) and Ben
+}
+
+TEST_CASE("the report on the demo data: every accepted offer was made", "[agent][report]") {
+  test::temp_db_path path;
+  {
+    store::database db(path.str());
+    store::load_demo_data(db, test::cheap_hash, test::demo_now);
+  }
+  const auto report = services::build_report(store::read_report_data(path.str(), 0, INT64_MAX));
+  REQUIRE(report.executives.size() == 3);
+  for (const auto& row : report.executives) {
+    CAPTURE(row.name);
+    CHECK(row.figures.offers == 1);  // one demo sale each, made through an offer
+    CHECK(row.figures.accepted == 1);
+  }
+  CHECK(report.total.offers == 3);
+  CHECK(report.total.accepted == 3);
 }
 
 TEST_CASE("the report refuses a database older than the agent tools", "[agent][report]") {

@@ -45,26 +45,27 @@ TEST_CASE("password policy", "[password]") {
 TEST_CASE("activity log: record, list newest first, last action", "[activity]") {
   test::demo_db demo;
   services::activity_log log(demo.db);
-  const auto ana = demo.customer("ana.rojas@example.com");
-  const auto beto = demo.customer("benjamin.soto@example.com");
-  CHECK_FALSE(log.last_for_customer(ana));
+  // Customers with nothing in the demo's activity log (Ana's and Benjamín's demo sales are).
+  const auto cam = demo.customer("camila.fuentes@example.com");
+  const auto elena = demo.customer("elena.vargas@example.com");
+  CHECK_FALSE(log.last_for_customer(cam));
 
-  log.record(100, "customer", ana, ana, "login", "", "ok");
-  log.record(110, "customer", ana, ana, "password_change", "", "weak_password");
-  log.record(120, "executive", 1, ana, "operations", "Valentina Reyes", "ok");
-  log.record(105, "customer", beto, beto, "catalogue_view", "", "ok");
+  log.record(100, "customer", cam, cam, "login", "", "ok");
+  log.record(110, "customer", cam, cam, "password_change", "", "weak_password");
+  log.record(120, "executive", 1, cam, "operations", "Valentina Reyes", "ok");
+  log.record(105, "customer", elena, elena, "catalogue_view", "", "ok");
   log.record(130, "system", std::nullopt, std::nullopt, "startup", "", "ok");
 
-  auto entries = log.for_customer(ana);
+  auto entries = log.for_customer(cam);
   REQUIRE(entries.size() == 3);
   CHECK(entries[0].action == "operations");
   CHECK(entries[0].actor_role == "executive");
   CHECK(entries[0].actor_id == 1);
   CHECK(entries[1].outcome == "weak_password");
   CHECK(entries[2].action == "login");
-  CHECK(log.for_customer(ana, 2).size() == 2);
+  CHECK(log.for_customer(cam, 2).size() == 2);
 
-  auto last = log.last_for_customer(beto);
+  auto last = log.last_for_customer(elena);
   REQUIRE(last);
   CHECK(last->action == "catalogue_view");
   CHECK(last->at == 105);
@@ -74,8 +75,8 @@ TEST_CASE("activity log: record, list newest first, last action", "[activity]") 
   for (int i = 0; i < 400; ++i) {
     long_detail += "ñ";  // 2 bytes each
   }
-  log.record(140, "customer", ana, ana, "chat", long_detail, "ok");
-  auto clipped = log.last_for_customer(ana)->detail;
+  log.record(140, "customer", cam, cam, "chat", long_detail, "ok");
+  auto clipped = log.last_for_customer(cam)->detail;
   CHECK(clipped.size() <= services::max_activity_detail_bytes);
   CHECK(clipped.size() >= services::max_activity_detail_bytes - 4);
   CHECK(clipped.substr(clipped.size() - 3) == "…");

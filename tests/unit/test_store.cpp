@@ -243,24 +243,25 @@ TEST_CASE("demo data: the documented accounts, catalogue and history", "[store][
 
 TEST_CASE("activity and chat repositories append and read newest first", "[store]") {
   test::demo_db demo;
-  const auto ana = demo.customer("ana.rojas@example.com");
+  // Camila: nothing of hers in the demo's activity log (Ana's demo sale is).
+  const auto cam = demo.customer("camila.fuentes@example.com");
   store::activity_repository activity(demo.db);
-  activity.append(100, "customer", ana, ana, "catalogue_view", "", "ok");
-  activity.append(200, "customer", ana, ana, "purchase", "Pikachu ex x1", "ok");
-  activity.append(150, "executive", 1, ana, "operations", "", "ok");
-  auto all = activity.for_customer(ana);
+  activity.append(100, "customer", cam, cam, "catalogue_view", "", "ok");
+  activity.append(200, "customer", cam, cam, "purchase", "Pikachu ex x1", "ok");
+  activity.append(150, "executive", 1, cam, "operations", "", "ok");
+  auto all = activity.for_customer(cam);
   REQUIRE(all.size() == 3);
   CHECK(all[0].action == "purchase");
   CHECK(all[1].action == "operations");
   CHECK(all[2].action == "catalogue_view");
-  CHECK(activity.for_customer(ana, 1).size() == 1);
+  CHECK(activity.for_customer(cam, 1).size() == 1);
 
   store::chat_repository chat(demo.db);
-  chat.append(ana, 1, "customer", "hola", 10);
-  chat.append(ana, 1, "executive", "hola, ¿en qué le ayudo?", 11);
-  auto transcript = chat.for_customer(ana);
+  chat.append(cam, 1, "customer", "hola", 10);
+  chat.append(cam, 1, "executive", "hola, ¿en qué le ayudo?", 11);
+  auto transcript = chat.for_customer(cam);
   REQUIRE(transcript.size() == 2);
   CHECK(transcript[0].text == "hola");  // reading order
   CHECK(transcript[1].sender_role == "executive");
-  CHECK(chat.for_customer(ana, 1).at(0).text == "hola, ¿en qué le ayudo?");
+  CHECK(chat.for_customer(cam, 1).at(0).text == "hola, ¿en qué le ayudo?");
 }
