@@ -10,8 +10,14 @@ result<void> chat_service::send(std::int64_t customer_id, std::int64_t executive
   if (text.empty() || text.size() > max_chat_text_bytes)
     return failure{errc::invalid_field, "El mensaje debe tener entre 1 y " +
                                             std::to_string(max_chat_text_bytes) + " bytes."};
+  auto open = open_.find(customer_id);
+  std::optional<std::int64_t> chat_id;
+  if (open != open_.end()) {
+    chat_id = open->second.id;
+    ++open->second.lines;
+  }
   chat_.append(customer_id, executive_id, from_customer ? "customer" : "executive", text, at,
-               open_chat(customer_id));
+               chat_id);
   return {};
 }
 
@@ -25,7 +31,7 @@ void chat_service::chat_started(std::int64_t customer_id, std::int64_t executive
   to_rate_.erase(customer_id);  // a new chat: the last one can no longer be rated
   const std::int64_t id = new_chat_id();
   chats_.start(id, customer_id, executive_id, queued_at, now, std::nullopt);
-  open_[customer_id] = id;
+  open_[customer_id] = {id, 0};
 }
 
 std::int64_t chat_service::new_chat_id() {
@@ -39,9 +45,9 @@ void chat_service::chat_ended(std::int64_t customer_id, std::int64_t now, std::s
   auto it = open_.find(customer_id);
   if (it == open_.end())
     return;
-  chats_.end(it->second, now, outcome);
+  chats_.end(it->second.id, now, outcome, it->second.lines);
   if (survey)
-    to_rate_[customer_id] = it->second;
+    to_rate_[customer_id] = it->second.id;
   open_.erase(it);
 }
 
@@ -50,20 +56,20 @@ void chat_service::chat_transferred(std::int64_t customer_id, std::int64_t to_ex
   auto it = open_.find(customer_id);
   if (it == open_.end())
     return;
-  const std::int64_t before = it->second;
-  chats_.end(before, now, "transferred");
+  const std::int64_t before = it->second.id;
+  chats_.end(before, now, "transferred", it->second.lines);
   // The next part keeps its customer's queue time: the record says when it was first asked.
   const auto first = chats_.find(before);
   const std::int64_t id = new_chat_id();
   chats_.start(id, customer_id, to_executive, first ? first->queued_at : now, now, before);
-  it->second = id;
+  it->second = {id, 0};
 }
 
 std::optional<std::int64_t> chat_service::open_chat(std::int64_t customer_id) const {
   auto it = open_.find(customer_id);
   if (it == open_.end())
     return std::nullopt;
-  return it->second;
+  return it->second.id;
 }
 
 result<std::int64_t> chat_service::rate(std::int64_t customer_id, std::int64_t rating,

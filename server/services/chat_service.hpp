@@ -75,7 +75,11 @@ class chat_service {
  private:
   store::chat_repository chat_;
   store::conversation_repository chats_;
-  std::unordered_map<std::int64_t, std::int64_t> open_;     // customer -> open chat record
+  struct open_record {
+    std::int64_t id = 0;
+    std::int64_t lines = 0;  // sent so far (the record's `lines` when it ends)
+  };
+  std::unordered_map<std::int64_t, open_record> open_;      // customer -> open chat record
   std::unordered_map<std::int64_t, std::int64_t> to_rate_;  // customer -> chat to rate
   std::int64_t next_chat_id_ = 0;                           // 0: read it from the store first
   std::int64_t new_chat_id();

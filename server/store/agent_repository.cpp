@@ -141,16 +141,16 @@ void conversation_repository::start(std::int64_t chat_id, std::int64_t customer_
 }
 
 void conversation_repository::end(std::int64_t chat_id, std::int64_t ended_at,
-                                  std::string_view outcome) {
-  db_.defer([chat_id, ended_at, outcome = std::string(outcome)](database& db) {
+                                  std::string_view outcome, std::int64_t lines) {
+  db_.defer([chat_id, ended_at, outcome = std::string(outcome), lines](database& db) {
     auto q = db.prepare(
         "UPDATE chats SET ended_at = ?, outcome = ?, "
-        "last_line_id = (SELECT coalesce(max(id), 0) FROM chat_messages), "
-        "lines = (SELECT count(*) FROM chat_messages m WHERE m.id > chats.first_line_id "
-        "AND m.chat_id = chats.id) WHERE id = ?");
+        "last_line_id = (SELECT coalesce(max(id), 0) FROM chat_messages), lines = ? "
+        "WHERE id = ?");
     q.bind(1, ended_at);
     q.bind(2, outcome);
-    q.bind(3, chat_id);
+    q.bind(3, lines);
+    q.bind(4, chat_id);
     q.exec();
   });
 }

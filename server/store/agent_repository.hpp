@@ -95,7 +95,10 @@ class conversation_repository {
              std::int64_t queued_at, std::int64_t started_at,
              std::optional<std::int64_t> transferred_from);
   // The chat ended (deferred, after the lines appended before it).
-  void end(std::int64_t chat_id, std::int64_t ended_at, std::string_view outcome);
+  // `lines`: the lines sent in it, counted by the caller as they were sent (counting them
+  // here would scan every line written since the chat began, by every chat).
+  void end(std::int64_t chat_id, std::int64_t ended_at, std::string_view outcome,
+           std::int64_t lines);
   // The customer's survey answer. False when there is no such chat.
   bool rate(std::int64_t chat_id, std::int64_t rating, std::string_view comment);
   // A page of the customer's chats, newest first, after the chat `after` (an id).

@@ -119,7 +119,8 @@ DROP INDEX chat_messages_by_customer;
     // transfer ends one row, `transferred`, and starts the next with transferred_from); its
     // lines carry chat_id. The lines keep no index (see 2): a chat's lines are found between
     // first_line_id (the newest line id when it started, a lower bound) and last_line_id (the
-    // newest when it ended), a range of the primary key. `lines` is counted when it ends.
+    // newest when it ended), a range of the primary key. `lines`: counted by chat_service as
+    // they are sent, stored when the chat ends.
     // rating: the customer's satisfaction survey (1-5; NULL: not answered or skipped).
     R"sql(
 CREATE TABLE chats (
