@@ -192,12 +192,15 @@ class housekeeping {
     held_sessions_.start();
   }
 
-  // Stops the timers and ends every held session as a disconnect (nobody can resume now).
+  // Stops the timers and ends every held session as a disconnect (nobody can resume now). The
+  // group commit arms no more lazy syncs either: one that keeps failing (the WAL's file deleted)
+  // would keep the loop running for ever; what is left is synced at exit (~group_commit).
   void stop() {
     disabled_accounts_.stop();
     support_limits_.stop();
     held_sessions_.stop();
     tcs::end_all_holds(state_, services_);
+    services_.commits().stop();
   }
 
  private:

@@ -95,6 +95,12 @@ void group_commit::attach(asio::any_io_executor ex) {
   ex_ = std::move(ex);
 }
 
+void group_commit::stop() {
+  stopped_ = true;
+  if (lazy_timer_)
+    lazy_timer_->cancel();
+}
+
 asio::awaitable<void> group_commit::make_durable() {
   const std::uint64_t target = db_.durable_commits();
   if (!enabled_ || synced_ >= target)
@@ -184,7 +190,7 @@ void group_commit::sync_finished(std::optional<std::string> error, std::uint64_t
 }
 
 void group_commit::schedule_lazy_sync() {
-  if (lazy_armed_ || !ex_)
+  if (lazy_armed_ || stopped_ || !ex_)
     return;
   if (!lazy_timer_)
     lazy_timer_ = std::make_unique<asio::steady_timer>(*ex_);
@@ -192,7 +198,7 @@ void group_commit::schedule_lazy_sync() {
   lazy_timer_->expires_after(lazy_sync_delay);
   lazy_timer_->async_wait([this](const boost::system::error_code& ec) {
     lazy_armed_ = false;
-    if (!ec && (db_.commits() > all_synced_ || db_.has_deferred()))
+    if (!ec && !stopped_ && (db_.commits() > all_synced_ || db_.has_deferred()))
       start_sync();
   });
 }

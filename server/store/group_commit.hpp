@@ -79,6 +79,13 @@ class group_commit {
   // sync_attempts times (logged; the commits are done all the same). Never throws.
   boost::asio::awaitable<void> make_durable();
 
+  // The shutdown: no lazy sync is armed any more (one armed is cancelled), so the loop ends
+  // once the sessions are gone. A lazy sync that fails arms the next one, so while the WAL
+  // cannot be synced (its file deleted, a failing disk) its timer would keep the loop running
+  // for ever. make_durable() still syncs (its retries are bounded); what is left is written
+  // and synced once more by the destructor, after the loop.
+  void stop();
+
   // What the syncs did, for the metrics (GET /metrics): one sync is one batch of commits.
   struct sync_stats {
     std::uint64_t syncs = 0;  // finished, failed ones included
@@ -123,6 +130,7 @@ class group_commit {
   bool lazy_armed_ = false;
   std::unique_ptr<boost::asio::steady_timer> retry_timer_;
   bool retry_armed_ = false;
+  bool stopped_ = false;  // stop(): no more lazy syncs
   bool checkpointing_ = false;
   std::chrono::steady_clock::time_point last_checkpoint_{};
 
