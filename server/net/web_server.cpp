@@ -2,12 +2,11 @@
 #include "server/net/web_server.hpp"
 
 #include "server/net/net_counters.hpp"
+#include "server/net/use_nothrow.hpp"
 #include "server/net/ws_transport.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -20,8 +19,6 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 template <class Stream>
 constexpr bool is_tls = std::is_same_v<Stream, tls_web_stream>;
