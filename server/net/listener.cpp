@@ -3,10 +3,9 @@
 
 #include "server/log/console.hpp"
 #include "server/net/session.hpp"
+#include "server/net/use_nothrow.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <fcntl.h>
 #include <malloc.h>
@@ -17,7 +16,6 @@ namespace tcs::net {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 using steady = std::chrono::steady_clock;
 
 // After an accept error other than running out of descriptors (out of memory, buffers), the

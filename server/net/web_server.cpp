@@ -2,12 +2,12 @@
 #include "server/net/web_server.hpp"
 
 #include "server/net/net_counters.hpp"
+#include "server/net/use_nothrow.hpp"
+#include "server/net/web_stream.hpp"
 #include "server/net/ws_transport.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -20,11 +20,6 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-
-template <class Stream>
-constexpr bool is_tls = std::is_same_v<Stream, tls_web_stream>;
 
 // Counts an HTTP connection for as long as its coroutine runs.
 struct counted {
@@ -61,16 +56,14 @@ std::optional<http::status> read_failure_status(const boost::system::error_code&
   return http::status::bad_request;
 }
 
-template <class Stream>
-asio::awaitable<void> say_goodbye(Stream& stream) {
-  auto& tcp = beast::get_lowest_layer(stream);
-  if constexpr (is_tls<Stream>) {
-    tcp.expires_after(std::chrono::seconds(2));
+asio::awaitable<void> say_goodbye(web_stream& stream) {
+  if (stream.is_tls()) {
+    stream.expires_after(std::chrono::seconds(2));
     co_await stream.async_shutdown(use_nothrow);
   }
   boost::system::error_code ignored;
-  tcp.socket().shutdown(asio::socket_base::shutdown_both, ignored);
-  tcp.close();
+  stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);
+  stream.close();
 }
 
 }  // namespace
@@ -88,25 +81,19 @@ void web_server::on_connection(asio::ip::tcp::socket socket) {
       std::rethrow_exception(e);
   };
   auto ex = socket.get_executor();
-  if (tls_) {
-    auto stream = std::make_shared<tls_web_stream>(std::move(socket), *tls_->current());
-    asio::co_spawn(ex, serve(std::move(stream)), on_error);
-  } else {
-    auto stream = std::make_shared<plain_stream>(std::move(socket));
-    asio::co_spawn(ex, serve(std::move(stream)), on_error);
-  }
+  auto stream = tls_ ? std::make_shared<web_stream>(std::move(socket), *tls_->current())
+                     : std::make_shared<web_stream>(std::move(socket));
+  asio::co_spawn(ex, serve(std::move(stream)), on_error);
 }
 
 // One HTTP connection: the TLS handshake if any, then requests until the peer closes, breaks
 // a limit, or upgrades to a WebSocket.
-template <class Stream>
-asio::awaitable<void> web_server::serve(std::shared_ptr<Stream> stream) {
+asio::awaitable<void> web_server::serve(std::shared_ptr<web_stream> stream) {
   counted count(http_connections_);
-  auto ticket = env_.pending.add([raw = stream.get()] { beast::get_lowest_layer(*raw).close(); });
-  auto& tcp = beast::get_lowest_layer(*stream);
-  if constexpr (is_tls<Stream>) {
-    tcp.expires_after(http_request_timeout);
-    auto [ec] = co_await stream->async_handshake(asio::ssl::stream_base::server, use_nothrow);
+  auto ticket = env_.pending.add([raw = stream.get()] { raw->close(); });
+  if (stream->is_tls()) {
+    stream->expires_after(http_request_timeout);
+    auto [ec] = co_await stream->async_handshake(use_nothrow);
     if (ec)
       co_return;
   }
@@ -117,11 +104,11 @@ asio::awaitable<void> web_server::serve(std::shared_ptr<Stream> stream) {
     http::request_parser<http::empty_body> parser;
     parser.header_limit(max_request_header_bytes);
     parser.body_limit(0);
-    tcp.expires_after(http_request_timeout);
+    stream->expires_after(http_request_timeout);
     auto [ec, n] = co_await http::async_read(*stream, buffer, parser, use_nothrow);
     if (ec) {
       if (auto status = read_failure_status(ec)) {
-        tcp.expires_after(http_write_timeout);
+        stream->expires_after(http_write_timeout);
         auto res = site_.refusal(*status, 11, true);
         co_await http::async_write(*stream, res, use_nothrow);
         co_await say_goodbye(*stream);
@@ -138,10 +125,10 @@ asio::awaitable<void> web_server::serve(std::shared_ptr<Stream> stream) {
     asio::ip::address peer;
     if (target.starts_with("/metrics")) {
       boost::system::error_code peer_ec;
-      peer = tcp.socket().remote_endpoint(peer_ec).address();
+      peer = stream->socket().remote_endpoint(peer_ec).address();
     }
     http_response res = site_.answer(req, peer);
-    tcp.expires_after(http_write_timeout);
+    stream->expires_after(http_write_timeout);
     auto [write_ec, written] = co_await http::async_write(*stream, res, use_nothrow);
     if (write_ec)
       co_return;
@@ -152,10 +139,8 @@ asio::awaitable<void> web_server::serve(std::shared_ptr<Stream> stream) {
 }
 
 // Checks the upgrade, does the WebSocket handshake and hands the connection to a session.
-template <class Stream>
-asio::awaitable<void> web_server::upgrade(std::shared_ptr<Stream> stream, http_request req,
+asio::awaitable<void> web_server::upgrade(std::shared_ptr<web_stream> stream, http_request req,
                                           pending_set::ticket& ticket) {
-  auto& tcp = beast::get_lowest_layer(*stream);
   std::optional<http::status> refused;
   if (!site_.allowed_origin(req))
     refused = http::status::forbidden;
@@ -163,15 +148,15 @@ asio::awaitable<void> web_server::upgrade(std::shared_ptr<Stream> stream, http_r
            env_.state.connection_count() >= env_.state.config().max_connections)
     refused = http::status::service_unavailable;
   if (refused) {
-    tcp.expires_after(http_write_timeout);
+    stream->expires_after(http_write_timeout);
     auto res = site_.refusal(*refused, req.version(), true);
     co_await http::async_write(*stream, res, use_nothrow);
     co_await say_goodbye(*stream);
     co_return;
   }
-  tcp.expires_never();  // the WebSocket stream keeps its own time-outs
-  websocket::stream<Stream> ws(std::move(*stream));
-  ticket = env_.pending.add([&ws] { beast::get_lowest_layer(ws).close(); });
+  stream->expires_never();  // the WebSocket stream keeps its own time-outs
+  websocket::stream<web_stream> ws(std::move(*stream));
+  ticket = env_.pending.add([&ws] { ws.next_layer().close(); });
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = ws_handshake_timeout;
   timeouts.idle_timeout = websocket::stream_base::none();  // the session's heartbeats do it
@@ -187,7 +172,7 @@ asio::awaitable<void> web_server::upgrade(std::shared_ptr<Stream> stream, http_r
     co_return;
   ws.text(true);
   ++counters.accepted_ws;
-  start_session(std::make_unique<ws_transport<Stream>>(std::move(ws)), env_);
+  start_session(std::make_unique<ws_transport>(std::move(ws)), env_);
 }
 
 }  // namespace tcs::net

@@ -30,6 +30,8 @@
 
 namespace tcs::net {
 
+class web_stream;
+
 // A browser sends a request's header in one go, within milliseconds; ten seconds leave room
 // for a slow mobile link and still cut a slowloris quickly.
 inline constexpr auto http_request_timeout = std::chrono::seconds(10);
@@ -54,10 +56,9 @@ class web_server {
   void on_connection(boost::asio::ip::tcp::socket socket);
 
  private:
-  template <class Stream>
-  boost::asio::awaitable<void> serve(std::shared_ptr<Stream> stream);
-  template <class Stream>
-  boost::asio::awaitable<void> upgrade(std::shared_ptr<Stream> stream, http_request req,
+  // Plaintext or TLS alike (web_stream.hpp): one coroutine for both.
+  boost::asio::awaitable<void> serve(std::shared_ptr<web_stream> stream);
+  boost::asio::awaitable<void> upgrade(std::shared_ptr<web_stream> stream, http_request req,
                                        pending_set::ticket& ticket);
 
   connection_env env_;

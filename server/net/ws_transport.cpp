@@ -8,22 +8,19 @@ namespace tcs::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-template <class Stream>
-std::string ws_transport<Stream>::remote_address() const {
+std::string ws_transport::remote_address() const {
   boost::system::error_code ec;
   auto endpoint = const_cast<ws_transport*>(this)->socket().remote_endpoint(ec);
   return ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
-template <class Stream>
-void ws_transport<Stream>::read() {
+void ws_transport::read() {
   ws_.async_read_some(in_, ws_read_chunk_bytes,
                       [this, keep = events_->keep_alive()](const boost::system::error_code& ec,
                                                            std::size_t) { on_read(ec); });
 }
 
-template <class Stream>
-void ws_transport<Stream>::on_read(const boost::system::error_code& ec) {
+void ws_transport::on_read(const boost::system::error_code& ec) {
   if (!ec && ws_.got_binary()) {
     // The protocol is JSON text; a binary message is refused with 1003 (unsupported data).
     in_.clear();
@@ -38,8 +35,7 @@ void ws_transport<Stream>::on_read(const boost::system::error_code& ec) {
   events_->on_input(ec);
 }
 
-template <class Stream>
-std::optional<message_transport::inbound> ws_transport<Stream>::next_message() {
+std::optional<message_transport::inbound> ws_transport::next_message() {
   if (!message_ready_)
     return std::nullopt;
   message_ready_ = false;
@@ -51,8 +47,7 @@ std::optional<message_transport::inbound> ws_transport<Stream>::next_message() {
 }
 
 // One text message per queued frame, without its 4-byte prefix.
-template <class Stream>
-message_transport::write_status ws_transport<Stream>::write(outbox& out) {
+message_transport::write_status ws_transport::write(outbox& out) {
   if (closed_)
     return write_status::failed;
   if (written_ > 0)
@@ -71,25 +66,20 @@ message_transport::write_status ws_transport<Stream>::write(outbox& out) {
   return write_status::pending;
 }
 
-template <class Stream>
-bool ws_transport<Stream>::hung_up() {
+bool ws_transport::hung_up() {
   if (closed_ || !socket().is_open())
     return true;
   pollfd p{socket().native_handle(), POLLRDHUP, 0};
   return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
-template <class Stream>
-void ws_transport<Stream>::close() {
+void ws_transport::close() {
   closed_ = true;
   boost::system::error_code ignored;
   socket().shutdown(asio::socket_base::shutdown_both, ignored);
-  beast::get_lowest_layer(ws_).close();
+  ws_.next_layer().close();
   in_.clear();
   in_.shrink_to_fit();
 }
-
-template class ws_transport<plain_stream>;
-template class ws_transport<tls_web_stream>;
 
 }  // namespace tcs::net

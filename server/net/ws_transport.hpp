@@ -1,7 +1,7 @@
 // The web port's transport: one JSON message per WebSocket text frame (RFC 6455, Boost.Beast),
-// the frame's own length taking the place of the 4-byte prefix; over plain TCP or TLS
-// (Stream = beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>). The upgrade from HTTP
-// is done by web_server before the transport exists.
+// the frame's own length taking the place of the 4-byte prefix; over plain TCP or TLS, both
+// a web_stream (compiled once for both). The upgrade from HTTP is done by web_server before
+// the transport exists.
 //
 // - Reads take up to ws_read_chunk_bytes of the message at a time (async_read_some), so the
 //   session sees input as it arrives, as over TCP: partial messages count as activity, and
@@ -17,10 +17,9 @@
 
 #include "common/protocol/limits.hpp"
 #include "server/net/message_transport.hpp"
+#include "server/net/web_stream.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 namespace tcs::net {
@@ -28,13 +27,9 @@ namespace tcs::net {
 // Bytes of a message read at a time; the buffer an idle session keeps is this small.
 inline constexpr std::size_t ws_read_chunk_bytes = 1024;
 
-using plain_stream = boost::beast::tcp_stream;
-using tls_web_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
-
-template <class Stream>
 class ws_transport final : public message_transport {
  public:
-  using websocket = boost::beast::websocket::stream<Stream>;
+  using websocket = boost::beast::websocket::stream<web_stream>;
 
   // `ws` has completed its opening handshake.
   explicit ws_transport(websocket ws) : ws_(std::move(ws)) {}
@@ -55,7 +50,7 @@ class ws_transport final : public message_transport {
 
  private:
   void on_read(const boost::system::error_code& ec);
-  boost::asio::ip::tcp::socket& socket() { return boost::beast::get_lowest_layer(ws_).socket(); }
+  boost::asio::ip::tcp::socket& socket() { return ws_.next_layer().socket(); }
 
   websocket ws_;
   transport_events* events_ = nullptr;
@@ -65,8 +60,5 @@ class ws_transport final : public message_transport {
   bool message_ready_ = false;
   bool closed_ = false;
 };
-
-extern template class ws_transport<plain_stream>;
-extern template class ws_transport<tls_web_stream>;
 
 }  // namespace tcs::net
