@@ -34,8 +34,8 @@
 namespace tcs::term {
 
 // The waits before each reconnection attempt. Why these: the first tries at once after a
-// blip; doubling spares a server that is restarting; in all 45 s, inside the server's default
-// --resume-grace (60 s), after which a resume is refused anyway.
+// blip; doubling spares a server that is restarting; about 43 s in all, inside the server's
+// default --resume-grace (60 s), after which a resume is refused anyway.
 inline constexpr std::array<std::chrono::milliseconds, 6> reconnect_delays{
     std::chrono::milliseconds(500), std::chrono::seconds(1),  std::chrono::seconds(3),
     std::chrono::seconds(6),        std::chrono::seconds(12), std::chrono::seconds(20)};
