@@ -45,7 +45,10 @@ def customer_and_executive():
         ana.wait_text("¡Bienvenido Ana! ¿En qué te podemos ayudar?")
         op = buy_two(ana)
         ana.click("Mis compras (últimos 12 meses)")
-        ana.click(ana.text(".tcsw-list").splitlines()[0])  # the newest: the purchase
+        # The history arrives after the click: wait for its list, whose first line is the
+        # newest operation (the purchase), before reading it.
+        ana.wait_text("#%s · " % op, css=".tcsw-list")
+        ana.click(ana.text(".tcsw-list").splitlines()[0])
         ana.wait_text("Detalle de la operación #%s" % op)
         ana.wait_text("Pikachu ex [x1] $12.990")
         ana.wait_text("pagado: ")
