@@ -22,13 +22,6 @@ std::string first_word(const std::string& name) {
   return name.substr(0, name.find(' '));
 }
 
-// The reply's paging fields (pages.hpp) for a page of `count` of `total` items ending at
-// `last`, `more` when items follow.
-void page_end(json::object& body, std::int64_t total, bool more, std::optional<std::int64_t> last) {
-  add_page_fields(body, total, more ? last : std::nullopt);
-  body["truncated"] = more;
-}
-
 awaitable<result<json::object>> canned_list(request_context& ctx) {
   auto replies = ctx.services.tools().canned();
   page_writer page(max_page_items);
@@ -108,7 +101,7 @@ awaitable<result<json::object>> customer_notes(request_context& ctx) {
   const bool more = items.count() < notes.size();
   ctx.encoded.push_back({"notes", items.finish()});
   json::object body;
-  page_end(body, tools.count_notes(customer_id), more, last);
+  page_reply_fields(body, tools.count_notes(customer_id), more, last);
   co_return body;
 }
 
@@ -151,7 +144,7 @@ awaitable<result<json::object>> conversations(request_context& ctx) {
   json::object body;
   body["customer"] =
       json::object{{"name", support::customer_name(ctx.sessions, ctx.services, *customer)}};
-  page_end(body, chats.count_chats(*customer), more, last);
+  page_reply_fields(body, chats.count_chats(*customer), more, last);
   co_return body;
 }
 
@@ -186,7 +179,7 @@ awaitable<result<json::object>> conversation(request_context& ctx) {
   ctx.encoded.push_back({"lines", items.finish()});
   json::object body;
   body["conversation"] = chat_summary(chats, *chat);
-  page_end(body, chats.count_lines(*chat), more, last);
+  page_reply_fields(body, chats.count_lines(*chat), more, last);
   co_return body;
 }
 

@@ -49,4 +49,10 @@ void add_page_fields(json::object& body, std::int64_t total, std::optional<std::
     body["next"] = *next;
 }
 
+void page_reply_fields(json::object& body, std::int64_t total, bool more,
+                       std::optional<std::int64_t> last) {
+  add_page_fields(body, total, more ? last : std::nullopt);
+  body["truncated"] = more;
+}
+
 }  // namespace tcs

@@ -57,4 +57,10 @@ class page_writer {
 // Puts the page fields on a reply (or event) body: `total`; `next` when more items follow.
 void add_page_fields(json::object& body, std::int64_t total, std::optional<std::int64_t> next);
 
+// The reply fields of a page whose items came in order, `last` being the cursor of the last
+// item on it: `truncated` (kept from before pages: true when more follow), `total`, and
+// `next` = `last` when more follow.
+void page_reply_fields(json::object& body, std::int64_t total, bool more,
+                       std::optional<std::int64_t> last);
+
 }  // namespace tcs

@@ -28,15 +28,6 @@ constexpr std::size_t max_status_page_bytes = max_page_bytes / 2;
 constexpr std::size_t max_listed_executives = 20;
 constexpr std::size_t max_executives_bytes = 4 * 1024;
 
-// The reply fields of a page whose items came in order, `next` being the cursor of the last
-// item on it when more follow: `truncated` (kept from before pages: true when more follow),
-// `total` and `next`.
-void page_reply_fields(json::object& body, std::int64_t total, bool more,
-                       std::optional<std::int64_t> last) {
-  add_page_fields(body, total, more ? last : std::nullopt);
-  body["truncated"] = more;
-}
-
 std::string_view state_name(support_state s) {
   switch (s) {
     case support_state::menu:

@@ -346,6 +346,8 @@ TEST_CASE("a poisoned catalogue and a long history come in pages, every item onc
   const auto entries = env.all_pages(valentina, "customer.activity", "entries", 0, "at");
   CHECK(entries == activity);
   CHECK(entries.size() > 300);
+  // Pages cut by the count, not by bytes: each says that more follow.
+  CHECK(env.all_pages(valentina, "customer.activity", "entries", 7, "at") == activity);
 }
 
 TEST_CASE("keyset pages see every item once while the list grows", "[bounded]") {
