@@ -90,18 +90,11 @@ awaitable<result<json::object>> customer_notes(request_context& ctx) {
     co_return page.error();
   auto& tools = ctx.services.tools();
   const std::int64_t customer_id = ctx.chat->customer_id;
-  auto notes = tools.notes(customer_id, page->after, page->limit + 1);
-  page_writer items(page->limit);
-  std::optional<std::int64_t> last;
-  for (const auto& n : notes) {
-    if (!items.add(support::note_view(n)))
-      break;
-    last = n.id;
-  }
-  const bool more = items.count() < notes.size();
-  ctx.encoded.push_back({"notes", items.finish()});
+  const auto notes = write_page(tools.notes(customer_id, page->after, page->limit + 1), page->limit,
+                                support::note_view);
+  ctx.encoded.push_back({"notes", notes.json});
   json::object body;
-  page_reply_fields(body, tools.count_notes(customer_id), more, last);
+  page_reply_fields(body, tools.count_notes(customer_id), notes.more, notes.last);
   co_return body;
 }
 
@@ -131,20 +124,14 @@ awaitable<result<json::object>> conversations(request_context& ctx) {
   if (!customer)
     co_return customer.error();
   auto& chats = ctx.services.chat();
-  auto found = chats.chats(*customer, page->after, page->limit + 1);
-  page_writer items(page->limit);
-  std::optional<std::int64_t> last;
-  for (const auto& c : found) {
-    if (!items.add(chat_summary(chats, c)))
-      break;
-    last = c.id;
-  }
-  const bool more = items.count() < found.size();
-  ctx.encoded.push_back({"conversations", items.finish()});
+  const auto found =
+      write_page(chats.chats(*customer, page->after, page->limit + 1), page->limit,
+                 [&chats](const store::chat_record& c) { return chat_summary(chats, c); });
+  ctx.encoded.push_back({"conversations", found.json});
   json::object body;
   body["customer"] =
       json::object{{"name", support::customer_name(ctx.sessions, ctx.services, *customer)}};
-  page_reply_fields(body, chats.count_chats(*customer), more, last);
+  page_reply_fields(body, chats.count_chats(*customer), found.more, found.last);
   co_return body;
 }
 
@@ -162,24 +149,19 @@ awaitable<result<json::object>> conversation(request_context& ctx) {
   const std::string customer_first =
       first_word(support::customer_name(ctx.sessions, ctx.services, *customer));
   const std::string executive_first = first_word(chat->executive_name);
-  auto lines = chats.lines(*chat, page->after, page->limit + 1);
-  page_writer items(page->limit);
-  std::optional<std::int64_t> last;
-  for (const auto& l : lines) {
-    const bool from_customer = l.sender_role == "customer";
-    json::object line{{"from", from_customer ? customer_first : executive_first},
-                      {"role", l.sender_role},
-                      {"text", l.text},
-                      {"at", l.at}};
-    if (!items.add(line))
-      break;
-    last = l.id;
-  }
-  const bool more = items.count() < lines.size();
-  ctx.encoded.push_back({"lines", items.finish()});
+  const auto lines =
+      write_page(chats.lines(*chat, page->after, page->limit + 1), page->limit,
+                 [&](const services::chat_line& l) {
+                   const bool from_customer = l.sender_role == "customer";
+                   return json::object{{"from", from_customer ? customer_first : executive_first},
+                                       {"role", l.sender_role},
+                                       {"text", l.text},
+                                       {"at", l.at}};
+                 });
+  ctx.encoded.push_back({"lines", lines.json});
   json::object body;
   body["conversation"] = chat_summary(chats, *chat);
-  page_reply_fields(body, chats.count_lines(*chat), more, last);
+  page_reply_fields(body, chats.count_lines(*chat), lines.more, lines.last);
   co_return body;
 }
 

@@ -54,6 +54,29 @@ class page_writer {
   bool full_ = false;
 };
 
+// A list's rows (read with limit + 1, so that a row left over says that more follow) put on
+// a page as render(row) until it is full: the page, whether more follow, and the id of the
+// last row on it (the `next` cursor).
+struct written_page {
+  std::shared_ptr<const std::string> json;
+  bool more = false;
+  std::optional<std::int64_t> last;
+};
+template <class Rows, class Render>
+written_page write_page(const Rows& rows, std::int64_t limit, Render&& render) {
+  page_writer page(limit);
+  written_page out;
+  for (const auto& row : rows) {
+    if (!page.add(render(row))) {
+      out.more = true;
+      break;
+    }
+    out.last = row.id;
+  }
+  out.json = page.finish();
+  return out;
+}
+
 // Puts the page fields on a reply (or event) body: `total`; `next` when more items follow.
 void add_page_fields(json::object& body, std::int64_t total, std::optional<std::int64_t> next);
 

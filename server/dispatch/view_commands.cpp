@@ -193,20 +193,13 @@ awaitable<result<json::object>> customer_activity(request_context& ctx) {
   who["email"] = customer ? customer->email : "";
   who["name"] = support::customer_name(ctx.sessions, ctx.services, customer_id);
 
-  page_writer entries(page->limit);
-  bool more = false;
-  std::optional<std::int64_t> last;
-  for (const auto& a : activity.page_for_customer(customer_id, page->after, page->limit)) {
-    if (!entries.add(views::activity(a))) {
-      more = true;
-      break;
-    }
-    last = a.id;
-  }
-  ctx.encoded.push_back({"entries", entries.finish()});
+  // page_for_customer reads limit + 1 rows itself.
+  const auto entries = write_page(activity.page_for_customer(customer_id, page->after, page->limit),
+                                  page->limit, views::activity);
+  ctx.encoded.push_back({"entries", entries.json});
   json::object body;
   body["customer"] = std::move(who);
-  page_reply_fields(body, activity.count_for_customer(customer_id), more, last);
+  page_reply_fields(body, activity.count_for_customer(customer_id), entries.more, entries.last);
   co_return body;
 }
 
